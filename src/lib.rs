@@ -1,0 +1,4 @@
+//! Kizuna: a tabletop cyber-incident exercise simulator for the Japan–US alliance.
+#![forbid(unsafe_code)]
+
+pub mod scenario;

@@ -1,0 +1,335 @@
+//! Decisions are the commands of the model: plain data a team submits.
+//! `check` refuses an illegal one with a typed reason the UI can show;
+//! the decisions phase then starts the legal ones as actions in progress.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::model::{
+    AssetIdx, AttackerIdx, Authority, Backups, DecisionKind, OrgIdx, Scenario,
+};
+
+/// Traffic Light Protocol marking of shared intel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Tlp {
+    Clear,
+    Green,
+    Amber,
+    Red,
+}
+
+impl Tlp {
+    /// Trust (permille) the sender needs in the recipient to share at this level.
+    pub fn required_trust(self) -> u16 {
+        match self {
+            Tlp::Clear | Tlp::Green => 0,
+            Tlp::Amber => 400,
+            Tlp::Red => 700,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Action {
+    Monitor { asset: AssetIdx },
+    Hunt { asset: AssetIdx },
+    Isolate { asset: AssetIdx },
+    Patch { asset: AssetIdx },
+    Restore { asset: AssetIdx },
+    ResetCredentials { asset: AssetIdx },
+    ShareIntel { to: Vec<OrgIdx>, tlp: Tlp },
+    RequestAssistance { from: OrgIdx },
+    PublicStatement,
+    AttributePublicly { attacker: AttackerIdx },
+    Takedown { attacker: AttackerIdx },
+    ActiveDefence { attacker: AttackerIdx },
+    RaiseAlert,
+    ConsultArticle5,
+    Liaison,
+}
+
+impl Action {
+    pub fn kind(&self) -> DecisionKind {
+        match self {
+            Action::Monitor { .. } => DecisionKind::Monitor,
+            Action::Hunt { .. } => DecisionKind::Hunt,
+            Action::Isolate { .. } => DecisionKind::Isolate,
+            Action::Patch { .. } => DecisionKind::Patch,
+            Action::Restore { .. } => DecisionKind::Restore,
+            Action::ResetCredentials { .. } => DecisionKind::ResetCredentials,
+            Action::ShareIntel { .. } => DecisionKind::ShareIntel,
+            Action::RequestAssistance { .. } => DecisionKind::RequestAssistance,
+            Action::PublicStatement => DecisionKind::PublicStatement,
+            Action::AttributePublicly { .. } => DecisionKind::AttributePublicly,
+            Action::Takedown { .. } => DecisionKind::Takedown,
+            Action::ActiveDefence { .. } => DecisionKind::ActiveDefence,
+            Action::RaiseAlert => DecisionKind::RaiseAlert,
+            Action::ConsultArticle5 => DecisionKind::ConsultArticle5,
+            Action::Liaison => DecisionKind::Liaison,
+        }
+    }
+
+    pub fn asset(&self) -> Option<AssetIdx> {
+        match *self {
+            Action::Monitor { asset }
+            | Action::Hunt { asset }
+            | Action::Isolate { asset }
+            | Action::Patch { asset }
+            | Action::Restore { asset }
+            | Action::ResetCredentials { asset } => Some(asset),
+            _ => None,
+        }
+    }
+
+    pub fn attacker(&self) -> Option<AttackerIdx> {
+        match *self {
+            Action::AttributePublicly { attacker }
+            | Action::Takedown { attacker }
+            | Action::ActiveDefence { attacker } => Some(attacker),
+            _ => None,
+        }
+    }
+}
+
+/// One organisation's decision for this turn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Decision {
+    pub org: OrgIdx,
+    pub action: Action,
+}
+
+/// Why a decision was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Refusal {
+    #[error("no organisation with index {0} in this scenario")]
+    UnknownOrganisation(OrgIdx),
+    #[error("no asset with index {0} in this scenario")]
+    UnknownAsset(AssetIdx),
+    #[error("no attacker with index {0} in this scenario")]
+    UnknownAttacker(AttackerIdx),
+    #[error("this scenario does not allow {0:?}")]
+    NotAllowedInScenario(DecisionKind),
+    #[error("needs the {0:?} authority")]
+    MissingAuthority(Authority),
+    #[error("needs {needed} staff, {available} left this turn")]
+    NotEnoughStaff { needed: u32, available: u32 },
+    #[error(
+        "the asset belongs to another organisation and this one has no incident-response authority on its team"
+    )]
+    NotResponsibleForAsset,
+    #[error("the same action is already in progress")]
+    AlreadyInProgress,
+    #[error("the asset is already isolated")]
+    AlreadyIsolated,
+    #[error("the asset has no backups")]
+    NoBackups,
+    #[error("the backups were destroyed")]
+    BackupsDestroyed,
+    #[error("nothing left to patch on this asset")]
+    NothingToPatch,
+    #[error("monitoring is already at its maximum")]
+    MonitoringAtMaximum,
+    #[error("no indicators of this attacker are known to this organisation")]
+    NoIndicators,
+    #[error("no attribution evidence about this attacker")]
+    NoEvidence,
+    #[error("trust in the recipient is {trust}‰, {tlp:?} needs {needed}‰")]
+    TlpNotPermitted { tlp: Tlp, trust: u16, needed: u16 },
+    #[error("choose at least one recipient other than yourself")]
+    NoRecipients,
+    #[error("an organisation cannot ask itself for assistance")]
+    SelfAssistance,
+    #[error("that organisation has no staff to lend")]
+    NoStaffToLend,
+    #[error("the alert level is already at its maximum")]
+    AlertAtMaximum,
+    #[error("Article 5 consultations are already open")]
+    AlreadyConsulted,
+    #[error("a liaison is already in place")]
+    LiaisonActive,
+    #[error("the attacker's infrastructure is already down")]
+    InfrastructureDown,
+    #[error("the organisation is not on the deciding team")]
+    NotYourOrganisation,
+}
+
+/// The read-only state a check needs; implemented by the simulation, and by
+/// test doubles.
+pub trait CheckState {
+    fn scenario(&self) -> &Scenario;
+    fn staff_available(&self, org: OrgIdx) -> u32;
+    fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16;
+    fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool;
+    fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool;
+    fn monitoring(&self, asset: AssetIdx) -> u16;
+    fn isolated(&self, asset: AssetIdx) -> bool;
+    fn backups_intact(&self, asset: AssetIdx) -> bool;
+    fn unpatched(&self, asset: AssetIdx) -> bool;
+    fn in_progress(&self, decision: &Decision) -> bool;
+    fn alert_level(&self) -> u8;
+    fn article5_open(&self) -> bool;
+    fn liaison_active(&self) -> bool;
+    fn attacker_infrastructure(&self, attacker: AttackerIdx) -> u32;
+}
+
+pub const MAX_ALERT_LEVEL: u8 = 5;
+
+/// Staff a decision will hold while it runs.
+pub fn staff_cost(scenario: &Scenario, decision: &Decision) -> u32 {
+    let base = scenario.decision(decision.action.kind()).spec.staff;
+    match &decision.action {
+        // Sharing with many costs a little more coordination.
+        Action::ShareIntel { to, .. } => base + (to.len() as u32).saturating_sub(1) / 3,
+        _ => base,
+    }
+}
+
+/// Checks a decision against the state; `queued_staff` is staff already
+/// promised to earlier decisions of the same organisation this turn.
+pub fn check(
+    state: &dyn CheckState,
+    decision: &Decision,
+    queued_staff: u32,
+) -> Result<(), Refusal> {
+    let scenario = state.scenario();
+    let org = scenario
+        .organisations
+        .get(decision.org as usize)
+        .ok_or(Refusal::UnknownOrganisation(decision.org))?;
+    let kind = decision.action.kind();
+    let rule = scenario.decision(kind);
+    if !rule.allowed {
+        return Err(Refusal::NotAllowedInScenario(kind));
+    }
+    if let Some(authority) = rule.spec.authority
+        && !org.has(authority)
+    {
+        return Err(Refusal::MissingAuthority(authority));
+    }
+    if let Some(asset) = decision.action.asset() {
+        check_asset_access(state, decision.org, asset)?;
+    }
+    if let Some(attacker) = decision.action.attacker()
+        && attacker as usize >= scenario.attackers.len()
+    {
+        return Err(Refusal::UnknownAttacker(attacker));
+    }
+    if state.in_progress(decision) {
+        return Err(Refusal::AlreadyInProgress);
+    }
+    check_action(state, decision)?;
+    let needed = staff_cost(scenario, decision);
+    let available = state
+        .staff_available(decision.org)
+        .saturating_sub(queued_staff);
+    if needed > available {
+        return Err(Refusal::NotEnoughStaff { needed, available });
+    }
+    Ok(())
+}
+
+/// Owners act on their own assets; an organisation with incident-response
+/// authority may act on assets of organisations on its own team.
+fn check_asset_access(state: &dyn CheckState, org: OrgIdx, asset: AssetIdx) -> Result<(), Refusal> {
+    let scenario = state.scenario();
+    let a = scenario
+        .assets
+        .get(asset as usize)
+        .ok_or(Refusal::UnknownAsset(asset))?;
+    if a.owner == org {
+        return Ok(());
+    }
+    let actor = &scenario.organisations[org as usize];
+    let owner_team = scenario.organisations[a.owner as usize].team;
+    if actor.has(Authority::IncidentResponse) && actor.team.is_some() && actor.team == owner_team {
+        return Ok(());
+    }
+    Err(Refusal::NotResponsibleForAsset)
+}
+
+fn check_action(state: &dyn CheckState, decision: &Decision) -> Result<(), Refusal> {
+    let scenario = state.scenario();
+    let org = decision.org;
+    match &decision.action {
+        Action::Monitor { asset } => {
+            if state.monitoring(*asset) >= 1000 {
+                return Err(Refusal::MonitoringAtMaximum);
+            }
+        }
+        Action::Isolate { asset } => {
+            if state.isolated(*asset) {
+                return Err(Refusal::AlreadyIsolated);
+            }
+        }
+        Action::Patch { asset } => {
+            if !state.unpatched(*asset) {
+                return Err(Refusal::NothingToPatch);
+            }
+        }
+        Action::Restore { asset } => match scenario.assets[*asset as usize].backups {
+            Backups::None => return Err(Refusal::NoBackups),
+            _ if !state.backups_intact(*asset) => return Err(Refusal::BackupsDestroyed),
+            _ => {}
+        },
+        Action::Hunt { .. } | Action::ResetCredentials { .. } => {}
+        Action::ShareIntel { to, tlp } => {
+            if to.is_empty() || to.iter().all(|&t| t == org) {
+                return Err(Refusal::NoRecipients);
+            }
+            for &recipient in to {
+                if recipient as usize >= scenario.organisations.len() {
+                    return Err(Refusal::UnknownOrganisation(recipient));
+                }
+                let trust = state.trust(org, recipient);
+                let needed = tlp.required_trust();
+                if trust < needed {
+                    return Err(Refusal::TlpNotPermitted {
+                        tlp: *tlp,
+                        trust,
+                        needed,
+                    });
+                }
+            }
+        }
+        Action::RequestAssistance { from } => {
+            if *from as usize >= scenario.organisations.len() {
+                return Err(Refusal::UnknownOrganisation(*from));
+            }
+            if *from == org {
+                return Err(Refusal::SelfAssistance);
+            }
+            if state.staff_available(*from) < 2 {
+                return Err(Refusal::NoStaffToLend);
+            }
+        }
+        Action::PublicStatement => {}
+        Action::AttributePublicly { attacker } => {
+            if !state.has_evidence(org, *attacker) {
+                return Err(Refusal::NoEvidence);
+            }
+        }
+        Action::Takedown { attacker } | Action::ActiveDefence { attacker } => {
+            if !state.knows_attacker(org, *attacker) {
+                return Err(Refusal::NoIndicators);
+            }
+            if state.attacker_infrastructure(*attacker) == 0 {
+                return Err(Refusal::InfrastructureDown);
+            }
+        }
+        Action::RaiseAlert => {
+            if state.alert_level() >= MAX_ALERT_LEVEL {
+                return Err(Refusal::AlertAtMaximum);
+            }
+        }
+        Action::ConsultArticle5 => {
+            if state.article5_open() {
+                return Err(Refusal::AlreadyConsulted);
+            }
+        }
+        Action::Liaison => {
+            if state.liaison_active() {
+                return Err(Refusal::LiaisonActive);
+            }
+        }
+    }
+    Ok(())
+}

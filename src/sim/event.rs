@@ -1,0 +1,130 @@
+//! Events: what happened in a turn, for the log, the report and the UI.
+//! Who may see each one is decided in `session::view`, not here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::model::{AssetIdx, AttackerIdx, InjectIdx, OrgIdx, TeamIdx, Text};
+
+use super::decision::{Decision, Refusal, Tlp};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    InjectFired {
+        inject: InjectIdx,
+        to: Vec<TeamIdx>,
+    },
+    AdHocInject {
+        title: Text,
+        text: Text,
+        to: Vec<TeamIdx>,
+    },
+    Overridden {
+        what: String,
+        reason: String,
+    },
+    DecisionStarted {
+        decision: Decision,
+        turns: u32,
+    },
+    DecisionRefused {
+        decision: Decision,
+        reason: Refusal,
+    },
+    ActionSucceeded {
+        decision: Decision,
+    },
+    ActionFailed {
+        decision: Decision,
+    },
+    // Ground truth about the attacker: the facilitator sees these.
+    StageStarted {
+        attacker: AttackerIdx,
+        stage: u32,
+    },
+    CampaignFinished {
+        attacker: AttackerIdx,
+    },
+    AssetCompromised {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+    },
+    Escalated {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+    },
+    RecordsStolen {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+        count: u64,
+    },
+    AssetDamaged {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+        availability: u16,
+    },
+    AssetWiped {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+    },
+    AssetDefaced {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+    },
+    // Defender-side outcomes.
+    Detected {
+        org: OrgIdx,
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+    },
+    Evicted {
+        asset: AssetIdx,
+        attacker: AttackerIdx,
+    },
+    InfrastructureRemoved {
+        attacker: AttackerIdx,
+        remaining: u32,
+    },
+    MessageDelivered {
+        from: OrgIdx,
+        to: OrgIdx,
+        tlp: Tlp,
+        report: bool,
+    },
+    AssistanceArrived {
+        from: OrgIdx,
+        to: OrgIdx,
+        staff: u32,
+    },
+    PublicAttribution {
+        org: OrgIdx,
+        attacker: AttackerIdx,
+        named: String,
+        correct: bool,
+    },
+    PublicStatement {
+        org: OrgIdx,
+    },
+    AlertRaised {
+        level: u8,
+    },
+    Article5Consulted {
+        org: OrgIdx,
+        premature: bool,
+    },
+    LiaisonOpened {
+        org: OrgIdx,
+    },
+    // Observable by everyone.
+    AssetDown {
+        asset: AssetIdx,
+    },
+    AssetRecovered {
+        asset: AssetIdx,
+    },
+    ObjectiveMet {
+        objective: u32,
+    },
+    ObjectiveFailed {
+        objective: u32,
+    },
+}

@@ -1,0 +1,173 @@
+//! The simulation: a bevy_ecs `World` and one single-threaded `Schedule`
+//! whose nine phases run in a fixed order every turn. It knows nothing of
+//! terminals, files or command-line flags.
+
+pub mod components;
+pub mod decision;
+pub mod event;
+pub mod hash;
+pub mod knowledge;
+pub mod overrides;
+pub mod phases;
+pub mod query;
+pub mod resources;
+pub mod rng;
+mod spawn;
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+
+use crate::scenario::model::Scenario;
+
+use decision::{Decision, Refusal};
+use event::Event;
+use resources::{Clock, HashThisTurn, LastHash, Objectives, TurnInput, TurnLog};
+
+/// The nine phases of a turn, in order.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Injects,
+    Decisions,
+    Attack,
+    Detect,
+    Respond,
+    Cascade,
+    Intel,
+    Score,
+    Record,
+}
+
+impl Phase {
+    pub const ORDER: [Phase; 9] = [
+        Phase::Injects,
+        Phase::Decisions,
+        Phase::Attack,
+        Phase::Detect,
+        Phase::Respond,
+        Phase::Cascade,
+        Phase::Intel,
+        Phase::Score,
+        Phase::Record,
+    ];
+
+    /// The RNG stream number of this phase.
+    pub fn stream(self) -> rng::Stream {
+        rng::Stream::Phase(self as u8)
+    }
+}
+
+/// What one turn produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnOutcome {
+    pub turn: u32,
+    pub events: Vec<Event>,
+    pub refused: Vec<(Decision, Refusal)>,
+    pub state_hash: Option<u64>,
+    pub score: u32,
+    pub ended: bool,
+}
+
+pub struct Sim {
+    world: World,
+    schedule: Schedule,
+    scenario: Arc<Scenario>,
+}
+
+/// Builds the turn schedule: single-threaded, phases chained, and any
+/// ambiguity between systems an error rather than a silent race.
+fn build_schedule() -> Schedule {
+    let mut schedule = Schedule::default();
+    schedule.set_executor(bevy_ecs::schedule::SingleThreadedExecutor::new());
+    schedule.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..Default::default()
+    });
+    schedule.configure_sets(
+        (
+            Phase::Injects,
+            Phase::Decisions,
+            Phase::Attack,
+            Phase::Detect,
+            Phase::Respond,
+            Phase::Cascade,
+            Phase::Intel,
+            Phase::Score,
+            Phase::Record,
+        )
+            .chain(),
+    );
+    phases::add_systems(&mut schedule);
+    schedule
+}
+
+impl Sim {
+    pub fn new(scenario: Arc<Scenario>, seed: u64) -> Sim {
+        let mut world = World::new();
+        spawn::populate(&mut world, &scenario, seed);
+        let schedule = build_schedule();
+        let mut sim = Sim {
+            world,
+            schedule,
+            scenario,
+        };
+        // Build once so a schedule error shows at construction.
+        let _ = sim.schedule.initialize(&mut sim.world);
+        sim
+    }
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.world.resource::<Clock>().seed
+    }
+
+    /// The next turn to resolve (1-based); `turn() - 1` turns are done.
+    pub fn turn(&self) -> u32 {
+        self.world.resource::<Clock>().turn
+    }
+
+    pub fn ended(&self) -> bool {
+        self.world.resource::<Objectives>().ended
+    }
+
+    /// Resolves one turn. `hash` asks for the state hash at its end.
+    pub fn step(&mut self, input: TurnInput, hash: bool) -> TurnOutcome {
+        let turn = self.turn();
+        *self.world.resource_mut::<TurnInput>() = input;
+        self.world.resource_mut::<HashThisTurn>().0 = hash;
+        self.schedule.run(&mut self.world);
+        let log = std::mem::take(&mut *self.world.resource_mut::<TurnLog>());
+        let state_hash = self.world.resource_mut::<LastHash>().0.take();
+        let objectives = self.world.resource::<Objectives>();
+        let outcome = TurnOutcome {
+            turn,
+            events: log.events,
+            refused: log.refused,
+            state_hash,
+            score: objectives.score,
+            ended: objectives.ended,
+        };
+        self.world.resource_mut::<Clock>().turn = turn + 1;
+        outcome
+    }
+
+    /// Hash of the whole state now (see `hash` for the encoding).
+    pub fn state_hash(&mut self) -> u64 {
+        hash::state_hash(&mut self.world)
+    }
+
+    /// Checks a decision against the current state; `queued_staff` is staff
+    /// already promised by earlier decisions of the same organisation.
+    pub fn check(&self, decision: &Decision, queued_staff: u32) -> Result<(), Refusal> {
+        decision::check(&query::WorldCheck::new(&self.world), decision, queued_staff)
+    }
+
+    /// Read-only access for views and policies.
+    pub fn read(&self) -> query::SimRead<'_> {
+        query::SimRead::new(&self.world)
+    }
+}

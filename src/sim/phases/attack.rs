@@ -1,0 +1,421 @@
+//! Phase 3, attack: each attacker works on the current stage of its
+//! campaign — gaining footholds through vulnerabilities, escalating,
+//! moving along network links, then stealing, disrupting or wiping.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{Attacker, AttackerIdx, Backups, Scenario, Stage, StageAction};
+use crate::sim::Phase;
+use crate::sim::components::*;
+use crate::sim::event::Event;
+use crate::sim::resources::*;
+use crate::sim::rng::SimRng;
+
+use super::effects;
+
+/// Lateral moves one attacker may make in a turn.
+const MAX_MOVES_PER_TURN: usize = 2;
+/// Chance (bp, before skill) to move to a linked asset with no matching weakness.
+const BASE_MOVE_BP: u32 = 2_500;
+
+pub fn advance_campaigns(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+) {
+    let rules = world.resource::<Rules>().0.clone();
+    let clock = *world.resource::<Clock>();
+    let mut rng: Option<SimRng> = None;
+    for (i, attacker) in rules.attackers.iter().enumerate() {
+        let i = i as AttackerIdx;
+        let entity = world.resource::<Index>().attackers[i as usize];
+        let Some(mut campaign) = world.get::<Campaign>(entity).cloned() else {
+            continue;
+        };
+        if campaign.finished || clock.turn < attacker.start_turn || campaign.infrastructure == 0 {
+            continue;
+        }
+        let Some(stage) = attacker.campaign.get(campaign.stage as usize) else {
+            continue;
+        };
+        if clock.turn < stage.not_before {
+            continue;
+        }
+        let rng =
+            rng.get_or_insert_with(|| SimRng::new(clock.seed, clock.turn, Phase::Attack.stream()));
+        campaign.first_action.get_or_insert(clock.turn);
+        campaign.turns_in_stage += 1;
+
+        let held: Vec<(Entity, Compromise)> = super::sorted_compromises(world, compromises)
+            .into_iter()
+            .filter(|(_, c)| c.attacker == i)
+            .collect();
+        // Evicted everywhere: go back to the first stage and try again.
+        if held.is_empty() && stage.action != StageAction::InitialAccess && campaign.stage > 0 {
+            campaign.stage = 0;
+            campaign.turns_in_stage = 0;
+            campaign.acted = false;
+            world.resource_mut::<TurnLog>().push(Event::StageStarted {
+                attacker: i,
+                stage: 0,
+            });
+            put(world, entity, campaign);
+            continue;
+        }
+
+        let ctx = Ctx {
+            rules: &rules,
+            attacker,
+            idx: i,
+            stage,
+            turn: clock.turn,
+        };
+        let done = match stage.action {
+            StageAction::InitialAccess => initial_access(world, &ctx, &held, rng),
+            StageAction::Escalate => escalate(world, &ctx, &held, rng),
+            StageAction::LateralMovement => lateral_movement(world, &ctx, &held, rng, &campaign),
+            StageAction::Exfiltrate { records_per_turn } => {
+                campaign.acted |= exfiltrate(world, &ctx, &held, records_per_turn);
+                campaign.acted
+            }
+            StageAction::Disrupt { damage } => {
+                campaign.acted |= impact(world, &ctx, &held, |h, _| {
+                    h.own_availability = h.own_availability.saturating_sub(damage);
+                    Some(Event::AssetDamaged {
+                        asset: 0,
+                        attacker: 0,
+                        availability: h.own_availability,
+                    })
+                });
+                campaign.acted
+            }
+            StageAction::Destroy => {
+                campaign.acted |= impact(world, &ctx, &held, |h, d| {
+                    h.own_availability = 0;
+                    h.integrity = 0;
+                    d.backups_intact = false;
+                    Some(Event::AssetWiped {
+                        asset: 0,
+                        attacker: 0,
+                    })
+                });
+                campaign.acted
+            }
+            StageAction::Deface => {
+                let acted = deface(world, &ctx, &held, &mut campaign);
+                campaign.acted |= acted;
+                campaign.acted
+            }
+        };
+        if done && campaign.turns_in_stage >= stage.min_turns {
+            campaign.stage += 1;
+            campaign.turns_in_stage = 0;
+            campaign.acted = false;
+            let event = if campaign.stage as usize >= attacker.campaign.len() {
+                campaign.finished = true;
+                Event::CampaignFinished { attacker: i }
+            } else {
+                Event::StageStarted {
+                    attacker: i,
+                    stage: campaign.stage,
+                }
+            };
+            world.resource_mut::<TurnLog>().push(event);
+        }
+        put(world, entity, campaign);
+    }
+}
+
+struct Ctx<'a> {
+    rules: &'a Scenario,
+    attacker: &'a Attacker,
+    idx: AttackerIdx,
+    stage: &'a Stage,
+    turn: u32,
+}
+
+fn put(world: &mut World, entity: Entity, campaign: Campaign) {
+    if let Some(mut c) = world.get_mut::<Campaign>(entity) {
+        *c = campaign;
+    }
+}
+
+fn defences(world: &World, asset: u32) -> Defences {
+    let e = effects::asset_entity(world, asset);
+    world.get::<Defences>(e).cloned().unwrap_or(Defences {
+        monitoring: 0,
+        isolated: false,
+        patched: 0,
+        backups_intact: false,
+        hunt_bp: 0,
+    })
+}
+
+/// Best exploitability (bp) among the asset's unpatched weaknesses that a
+/// stage technique can use; `None` if no technique fits.
+fn matching_weakness(rules: &Scenario, stage: &Stage, asset: u32, patched: u64) -> Option<u32> {
+    rules.assets[asset as usize]
+        .vulnerabilities
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| {
+            stage.techniques.contains(&v.technique) && !(*i < 64 && patched & (1 << i) != 0)
+        })
+        .map(|(_, v)| u32::from(v.exploitability))
+        .max()
+}
+
+/// Defences lower every roll: monitoring by up to a third, each alert
+/// level above 1 by a tenth.
+fn defended(world: &World, bp: u32, monitoring: u16) -> u32 {
+    let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
+    let bp = bp * (3_000 - u32::from(monitoring)) / 3_000;
+    bp * (10 - alert.min(5)) / 10
+}
+
+fn spawn_compromise(world: &mut World, ctx: &Ctx, asset: u32) {
+    let id = {
+        let mut counters = world.resource_mut::<Counters>();
+        counters.next_compromise += 1;
+        counters.next_compromise
+    };
+    world.spawn((
+        StableId(StableId::COMPROMISE | id),
+        Compromise {
+            attacker: ctx.idx,
+            asset,
+            level: 1,
+            since: ctx.turn,
+            detected: false,
+        },
+    ));
+    world.resource_mut::<Metrics>().compromises_total += 1;
+    world
+        .resource_mut::<TurnLog>()
+        .push(Event::AssetCompromised {
+            asset,
+            attacker: ctx.idx,
+        });
+}
+
+fn holds(held: &[(Entity, Compromise)], asset: u32) -> bool {
+    held.iter().any(|(_, c)| c.asset == asset)
+}
+
+fn initial_access(
+    world: &mut World,
+    ctx: &Ctx,
+    held: &[(Entity, Compromise)],
+    rng: &mut SimRng,
+) -> bool {
+    let exposure = 500 + u32::from(ctx.rules.ecosystem_exposure);
+    let mut any = ctx.stage.targets.iter().any(|&t| holds(held, t));
+    for &target in &ctx.stage.targets {
+        if holds(held, target) {
+            continue;
+        }
+        let d = defences(world, target);
+        if d.isolated {
+            continue;
+        }
+        let Some(exploit) = matching_weakness(ctx.rules, ctx.stage, target, d.patched) else {
+            continue;
+        };
+        let bp = exploit * u32::from(ctx.attacker.skill) / 1000 * exposure / 1000;
+        if rng.chance_bp(defended(world, bp, d.monitoring)) {
+            spawn_compromise(world, ctx, target);
+            any = true;
+        }
+    }
+    any
+}
+
+fn escalate(world: &mut World, ctx: &Ctx, held: &[(Entity, Compromise)], rng: &mut SimRng) -> bool {
+    let mut any = held.iter().any(|(_, c)| c.level >= 2);
+    for (e, c) in held {
+        if c.level >= 2 {
+            continue;
+        }
+        let d = defences(world, c.asset);
+        let bp = defended(world, u32::from(ctx.attacker.skill) * 8, d.monitoring);
+        if rng.chance_bp(bp) {
+            if let Some(mut comp) = world.get_mut::<Compromise>(*e) {
+                comp.level = 2;
+            }
+            world.resource_mut::<TurnLog>().push(Event::Escalated {
+                asset: c.asset,
+                attacker: ctx.idx,
+            });
+            any = true;
+        }
+    }
+    any
+}
+
+fn lateral_movement(
+    world: &mut World,
+    ctx: &Ctx,
+    held: &[(Entity, Compromise)],
+    rng: &mut SimRng,
+    campaign: &Campaign,
+) -> bool {
+    let mut taken: Vec<u32> = held.iter().map(|(_, c)| c.asset).collect();
+    let mut moves = 0;
+    'sources: for (_, c) in held {
+        if defences(world, c.asset).isolated {
+            continue;
+        }
+        // Targets first, then anything else linked.
+        let links = &ctx.rules.assets[c.asset as usize].links;
+        let ordered = links
+            .iter()
+            .filter(|l| ctx.stage.targets.contains(l))
+            .chain(links.iter().filter(|l| !ctx.stage.targets.contains(l)));
+        for &next in ordered {
+            if moves >= MAX_MOVES_PER_TURN {
+                break 'sources;
+            }
+            if taken.contains(&next) {
+                continue;
+            }
+            let d = defences(world, next);
+            if d.isolated {
+                continue;
+            }
+            let base =
+                matching_weakness(ctx.rules, ctx.stage, next, d.patched).unwrap_or(BASE_MOVE_BP);
+            let mut bp = base * u32::from(ctx.attacker.skill) / 1000;
+            if !ctx.stage.targets.contains(&next) {
+                bp /= 2;
+            }
+            moves += 1;
+            if rng.chance_bp(defended(world, bp, d.monitoring)) {
+                spawn_compromise(world, ctx, next);
+                taken.push(next);
+            }
+        }
+    }
+    let held_targets = ctx
+        .stage
+        .targets
+        .iter()
+        .filter(|t| taken.contains(t))
+        .count();
+    held_targets == ctx.stage.targets.len()
+        || (held_targets > 0 && campaign.turns_in_stage >= ctx.stage.min_turns)
+}
+
+/// Held targets the attacker can reach through its command channel.
+fn reachable_targets(world: &World, ctx: &Ctx, held: &[(Entity, Compromise)]) -> Vec<u32> {
+    ctx.stage
+        .targets
+        .iter()
+        .copied()
+        .filter(|&t| holds(held, t) && !defences(world, t).isolated)
+        .collect()
+}
+
+fn exfiltrate(world: &mut World, ctx: &Ctx, held: &[(Entity, Compromise)], rate: u64) -> bool {
+    let mut acted = false;
+    for asset in reachable_targets(world, ctx, held) {
+        let e = effects::asset_entity(world, asset);
+        let Some(mut records) = world.get_mut::<Records>(e) else {
+            continue;
+        };
+        let take = rate.min(records.held - records.lost);
+        if take == 0 {
+            continue;
+        }
+        records.lost += take;
+        let share = (records.lost * 1000 / records.held.max(1)) as u16;
+        if let Some(mut h) = world.get_mut::<Health>(e) {
+            h.confidentiality = 1000 - share.min(1000);
+        }
+        world.resource_mut::<Metrics>().records_lost += take;
+        world.resource_mut::<TurnLog>().push(Event::RecordsStolen {
+            asset,
+            attacker: ctx.idx,
+            count: take,
+        });
+        acted = true;
+    }
+    acted
+}
+
+/// Applies `hit` to every reachable held target; the closure's event is
+/// re-addressed to the asset and attacker.
+fn impact(
+    world: &mut World,
+    ctx: &Ctx,
+    held: &[(Entity, Compromise)],
+    hit: impl Fn(&mut Health, &mut Defences) -> Option<Event>,
+) -> bool {
+    let mut acted = false;
+    for asset in reachable_targets(world, ctx, held) {
+        let e = effects::asset_entity(world, asset);
+        let online_backups = matches!(
+            ctx.rules.assets[asset as usize].backups,
+            Backups::Online { .. }
+        );
+        let (Some(mut health), Some(mut def)) = (
+            world.get::<Health>(e).copied(),
+            world.get::<Defences>(e).cloned(),
+        ) else {
+            continue;
+        };
+        let backups_before = def.backups_intact;
+        let event = hit(&mut health, &mut def);
+        // Wipers reach backups only where they are online.
+        def.backups_intact = if online_backups {
+            def.backups_intact
+        } else {
+            backups_before
+        };
+        if let Some(mut h) = world.get_mut::<Health>(e) {
+            *h = health;
+        }
+        if let Some(mut d) = world.get_mut::<Defences>(e) {
+            *d = def;
+        }
+        let event = event.map(|ev| match ev {
+            Event::AssetDamaged { availability, .. } => Event::AssetDamaged {
+                asset,
+                attacker: ctx.idx,
+                availability,
+            },
+            Event::AssetWiped { .. } => Event::AssetWiped {
+                asset,
+                attacker: ctx.idx,
+            },
+            other => other,
+        });
+        if let Some(ev) = event {
+            world.resource_mut::<TurnLog>().push(ev);
+        }
+        acted = true;
+    }
+    acted
+}
+
+fn deface(
+    world: &mut World,
+    ctx: &Ctx,
+    held: &[(Entity, Compromise)],
+    campaign: &mut Campaign,
+) -> bool {
+    let targets = reachable_targets(world, ctx, held);
+    for &asset in &targets {
+        let e = effects::asset_entity(world, asset);
+        if let Some(mut h) = world.get_mut::<Health>(e) {
+            h.integrity = h.integrity.saturating_sub(400);
+        }
+        if !campaign.defaced.contains(&asset) {
+            campaign.defaced.push(asset);
+            effects::public_trust(world, -50);
+            world.resource_mut::<TurnLog>().push(Event::AssetDefaced {
+                asset,
+                attacker: ctx.idx,
+            });
+        }
+    }
+    !targets.is_empty()
+}

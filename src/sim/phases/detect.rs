@@ -1,0 +1,173 @@
+//! Phase 4, detect: monitoring, hunts and national traffic analysis roll to
+//! spot compromises. Knowledge goes to the detecting organisation only;
+//! it passes it on under its reporting rules, after its reporting delay.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{AttackerIdx, Authority, OrgIdx, Scenario};
+use crate::sim::Phase;
+use crate::sim::components::*;
+use crate::sim::decision::Tlp;
+use crate::sim::event::Event;
+use crate::sim::knowledge::Facts;
+use crate::sim::resources::*;
+use crate::sim::rng::SimRng;
+
+use super::{effects, intel};
+
+/// Chance (bp, before stealth) that national traffic analysis spots an
+/// attacker on an internet-facing asset.
+const TRAFFIC_ANALYSIS_BP: u32 = 1_500;
+
+pub fn detect_compromises(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+) {
+    let all = super::sorted_compromises(world, compromises);
+    let clock = *world.resource::<Clock>();
+    let rules = world.resource::<Rules>().0.clone();
+    if !all.is_empty() {
+        let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Detect.stream());
+        for (entity, c) in &all {
+            for org in watchers(&rules, c.asset) {
+                let bp = detection_bp(world, &rules, org, c);
+                if rng.chance_bp(bp) {
+                    record_detection(world, &rules, &mut rng, org, *entity, c, clock.turn);
+                }
+            }
+        }
+    }
+    // A hunt's boost lasts one detection round.
+    for asset in std::mem::take(&mut world.resource_mut::<Hunts>().0) {
+        let e = effects::asset_entity(world, asset);
+        if let Some(mut d) = world.get_mut::<Defences>(e) {
+            d.hunt_bp = 0;
+        }
+    }
+}
+
+/// Who can see a compromise on this asset: the owner, and any organisation
+/// of the owner's nation with traffic-analysis authority if it faces the
+/// internet.
+fn watchers(rules: &Scenario, asset: u32) -> Vec<OrgIdx> {
+    let a = &rules.assets[asset as usize];
+    let mut orgs = vec![a.owner];
+    if a.internet_facing {
+        let nation = rules.organisations[a.owner as usize].nation;
+        for (i, o) in rules.organisations.iter().enumerate() {
+            if i as OrgIdx != a.owner && o.nation == nation && o.has(Authority::TrafficAnalysis) {
+                orgs.push(i as OrgIdx);
+            }
+        }
+    }
+    orgs
+}
+
+fn detection_bp(world: &World, rules: &Scenario, org: OrgIdx, c: &Compromise) -> u32 {
+    let knowledge = &world
+        .get::<Knowledge>(effects::org_entity(world, org))
+        .map(|k| &k.0);
+    if knowledge.is_some_and(|k| {
+        k.compromises
+            .iter()
+            .any(|k| k.asset == c.asset && k.attacker == c.attacker)
+    }) {
+        return 0;
+    }
+    let asset = effects::asset_entity(world, c.asset);
+    let Some(d) = world.get::<Defences>(asset) else {
+        return 0;
+    };
+    let stealth = u32::from(rules.attackers[c.attacker as usize].stealth.min(1000));
+    let skill = u32::from(rules.organisations[org as usize].detection_skill.min(1000));
+    let base = if org == rules.assets[c.asset as usize].owner {
+        // monitoring × skill, permille² → bp
+        u32::from(d.monitoring.min(1000)) * skill / 100
+    } else {
+        TRAFFIC_ANALYSIS_BP * skill / 1000
+    };
+    let mut bp = base * (1000 - stealth) / 1000 + u32::from(d.hunt_bp);
+    if knowledge.is_some_and(|k| k.knows_attacker(c.attacker)) {
+        bp *= 2;
+    }
+    let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
+    bp = bp * (10 + alert) / 10;
+    bp.min(9_500)
+}
+
+/// The detecting organisation learns of the compromise, the attacker's
+/// indicators and an attribution lead, which planted false flags may bend.
+#[allow(clippy::too_many_arguments)]
+fn record_detection(
+    world: &mut World,
+    rules: &Scenario,
+    rng: &mut SimRng,
+    org: OrgIdx,
+    entity: Entity,
+    c: &Compromise,
+    turn: u32,
+) {
+    let org_entity = effects::org_entity(world, org);
+    let (points_to, weight) = attribution_lead(rules, rng, org, c.attacker);
+    if let Some(mut k) = world.get_mut::<Knowledge>(org_entity) {
+        k.0.add_compromise(c.asset, c.attacker, turn);
+        k.0.add_indicator(c.attacker);
+        k.0.add_lead(c.attacker, &points_to, org, weight);
+    }
+    if let Some(mut comp) = world.get_mut::<Compromise>(entity) {
+        comp.detected = true;
+    }
+    let attacker_entity = world.resource::<Index>().attackers[c.attacker as usize];
+    if let Some(mut camp) = world.get_mut::<Campaign>(attacker_entity) {
+        camp.first_detected.get_or_insert(turn);
+    }
+    world
+        .resource_mut::<Politics>()
+        .first_detection
+        .get_or_insert(turn);
+    world.resource_mut::<Metrics>().detections += 1;
+    world.resource_mut::<TurnLog>().push(Event::Detected {
+        org,
+        asset: c.asset,
+        attacker: c.attacker,
+    });
+
+    // Reporting culture: the report leaves only after the delay.
+    let o = &rules.organisations[org as usize];
+    let mut facts = Facts::default();
+    facts.add_compromise(c.asset, c.attacker, turn);
+    facts.add_indicator(c.attacker);
+    for &to in &o.reports_to {
+        let arrives = turn + o.reporting_delay + intel::delay(world, rules, org, to);
+        intel::send(
+            world,
+            org,
+            to,
+            Tlp::Amber,
+            facts.clone(),
+            turn,
+            arrives,
+            true,
+        );
+    }
+}
+
+/// A lead from one piece of evidence: each false flag may convince the
+/// analyst in proportion to its strength; otherwise the evidence points to
+/// the true sponsor, weighted by the analyst's skill.
+pub fn attribution_lead(
+    rules: &Scenario,
+    rng: &mut SimRng,
+    org: OrgIdx,
+    attacker: AttackerIdx,
+) -> (String, u32) {
+    let a = &rules.attackers[attacker as usize];
+    let skill = u32::from(rules.organisations[org as usize].detection_skill);
+    for flag in &a.false_flags {
+        let fooled_bp = u32::from(flag.strength) * 10 * (1000 - skill.min(1000) / 2) / 1000;
+        if rng.chance_bp(fooled_bp) {
+            return (flag.points_to.clone(), u32::from(flag.strength));
+        }
+    }
+    (a.sponsor.clone(), skill.max(1))
+}

@@ -1,0 +1,98 @@
+//! World changes shared by injects, facilitator overrides and actions.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{AssetIdx, AttackerIdx, Effect, OrgIdx};
+
+use crate::sim::components::*;
+use crate::sim::resources::*;
+
+pub fn clamp_permille(value: i32) -> u16 {
+    value.clamp(0, 1000) as u16
+}
+
+pub fn shift(value: u16, delta: i32) -> u16 {
+    clamp_permille(i32::from(value) + delta)
+}
+
+pub fn asset_entity(world: &World, asset: AssetIdx) -> Entity {
+    world.resource::<Index>().assets[asset as usize]
+}
+
+pub fn org_entity(world: &World, org: OrgIdx) -> Entity {
+    world.resource::<Index>().orgs[org as usize]
+}
+
+pub fn set_availability(world: &mut World, asset: AssetIdx, availability: u16) {
+    let e = asset_entity(world, asset);
+    if let Some(mut h) = world.get_mut::<Health>(e) {
+        h.own_availability = availability.min(1000);
+    }
+}
+
+pub fn change_trust(world: &mut World, from: OrgIdx, to: OrgIdx, delta: i32) {
+    let e = org_entity(world, from);
+    if let Some(mut t) = world.get_mut::<Trust>(e)
+        && let Some(v) = t.0.get_mut(to as usize)
+    {
+        *v = shift(*v, delta);
+    }
+}
+
+pub fn reveal_attacker(world: &mut World, org: OrgIdx, attacker: AttackerIdx) {
+    let e = org_entity(world, org);
+    if let Some(mut k) = world.get_mut::<Knowledge>(e) {
+        k.0.add_indicator(attacker);
+    }
+}
+
+pub fn public_trust(world: &mut World, delta: i32) {
+    let mut p = world.resource_mut::<Politics>();
+    p.public_trust = shift(p.public_trust, delta);
+}
+
+pub fn alliance_trust(world: &mut World, delta: i32) {
+    let mut p = world.resource_mut::<Politics>();
+    p.alliance_trust = shift(p.alliance_trust, delta);
+}
+
+/// Applies a scenario effect.
+pub fn apply(world: &mut World, effect: &Effect) {
+    match effect {
+        Effect::SetAvailability {
+            asset,
+            availability,
+        } => set_availability(world, *asset, *availability),
+        Effect::AddStaff {
+            organisation,
+            staff,
+        } => {
+            let e = org_entity(world, *organisation);
+            if let Some(mut s) = world.get_mut::<Staff>(e) {
+                s.capacity = s.capacity.saturating_add(*staff);
+            }
+        }
+        Effect::RevealAttacker {
+            organisation,
+            attacker,
+        } => reveal_attacker(world, *organisation, *attacker),
+        Effect::FalseLead {
+            organisation,
+            points_to,
+        } => {
+            // A planted artefact misleads about every attacker in play.
+            let attackers = world.resource::<Rules>().0.attackers.len() as AttackerIdx;
+            let e = org_entity(world, *organisation);
+            if let Some(mut k) = world.get_mut::<Knowledge>(e) {
+                for attacker in 0..attackers {
+                    k.0.add_lead(attacker, points_to, *organisation, 400);
+                }
+            }
+        }
+        Effect::ChangeTrust { from, to, delta } => {
+            change_trust(world, *from, *to, i32::from(*delta))
+        }
+        Effect::PublicTrust(delta) => public_trust(world, i32::from(*delta)),
+        Effect::AllianceTrust(delta) => alliance_trust(world, i32::from(*delta)),
+    }
+}

@@ -1,0 +1,136 @@
+//! Phase 1, injects: the facilitator's overrides apply first, then every
+//! scripted inject whose trigger holds fires once and is delivered.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{DecisionKind, Trigger};
+use crate::sim::components::*;
+use crate::sim::event::Event;
+use crate::sim::overrides::Change;
+use crate::sim::resources::*;
+
+use super::effects;
+
+pub fn apply_overrides(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+) {
+    let overrides = std::mem::take(&mut world.resource_mut::<TurnInput>().overrides);
+    let rules = world.resource::<Rules>().0.clone();
+    for o in overrides {
+        if let Err(problem) = o.validate(&rules) {
+            world.resource_mut::<TurnLog>().push(Event::Overridden {
+                what: format!("ignored: {problem}"),
+                reason: o.reason,
+            });
+            continue;
+        }
+        let what = match &o.change {
+            Change::SetAvailability {
+                asset,
+                availability,
+            } => {
+                effects::set_availability(world, *asset, *availability);
+                format!("availability of asset {asset} set to {availability}‰")
+            }
+            Change::Evict { asset, attacker } => {
+                for (e, c) in super::sorted_compromises(world, compromises) {
+                    if c.asset == *asset && c.attacker == *attacker {
+                        world.despawn(e);
+                    }
+                }
+                format!("attacker {attacker} evicted from asset {asset}")
+            }
+            Change::SetObjective { objective, met } => {
+                let mut objectives = world.resource_mut::<Objectives>();
+                if let Some(s) = objectives.status.get_mut(*objective as usize) {
+                    *s = if *met {
+                        ObjectiveStatus::Met
+                    } else {
+                        ObjectiveStatus::Failed
+                    };
+                }
+                format!(
+                    "objective {objective} marked {}",
+                    if *met { "met" } else { "failed" }
+                )
+            }
+            Change::SetPublicTrust(v) => {
+                world.resource_mut::<Politics>().public_trust = (*v).min(1000);
+                format!("public trust set to {v}‰")
+            }
+            Change::SetAllianceTrust(v) => {
+                world.resource_mut::<Politics>().alliance_trust = (*v).min(1000);
+                format!("alliance trust set to {v}‰")
+            }
+            Change::RevealAttacker {
+                organisation,
+                attacker,
+            } => {
+                effects::reveal_attacker(world, *organisation, *attacker);
+                format!("attacker {attacker} revealed to organisation {organisation}")
+            }
+            Change::AdHocInject { title, text, to } => {
+                world.resource_mut::<TurnLog>().push(Event::AdHocInject {
+                    title: title.clone(),
+                    text: text.clone(),
+                    to: to.clone(),
+                });
+                format!("ad-hoc inject: {}", title.en)
+            }
+        };
+        world.resource_mut::<TurnLog>().push(Event::Overridden {
+            what,
+            reason: o.reason,
+        });
+    }
+}
+
+pub fn fire_injects(world: &mut World) {
+    let rules = world.resource::<Rules>().0.clone();
+    let turn = world.resource::<Clock>().turn;
+    for (i, inject) in rules.injects.iter().enumerate() {
+        if world.resource::<InjectsFired>().0[i].is_some()
+            || !triggered(world, &inject.trigger, turn)
+        {
+            continue;
+        }
+        world.resource_mut::<InjectsFired>().0[i] = Some(turn);
+        for effect in &inject.effects {
+            effects::apply(world, effect);
+        }
+        world.resource_mut::<TurnLog>().push(Event::InjectFired {
+            inject: i as u32,
+            to: inject.to.clone(),
+        });
+    }
+}
+
+/// Triggers read the state left by the previous turn.
+fn triggered(world: &World, trigger: &Trigger, turn: u32) -> bool {
+    match trigger {
+        Trigger::AtTurn(t) => turn >= *t,
+        Trigger::AssetBelow {
+            asset,
+            availability,
+        } => world
+            .resource::<AvailabilityMap>()
+            .0
+            .get(*asset as usize)
+            .is_some_and(|a| a < availability),
+        Trigger::AttackerReachesStage { attacker, stage } => {
+            let e = world.resource::<Index>().attackers[*attacker as usize];
+            world
+                .get::<Campaign>(e)
+                .is_some_and(|c| c.stage >= *stage || c.finished)
+        }
+        Trigger::DecisionTaken(kind) => decision_taken(world, *kind),
+        Trigger::AfterInject { inject, delay } => world.resource::<InjectsFired>().0
+            [*inject as usize]
+            .is_some_and(|fired| turn >= fired + delay),
+    }
+}
+
+fn decision_taken(world: &World, kind: DecisionKind) -> bool {
+    world.resource::<DecisionsTaken>().0[kind as usize].is_some()
+}

@@ -1,0 +1,125 @@
+//! Phase 7, intel: messages whose delay has elapsed are delivered; the
+//! recipient merges the facts, analysts draw their own attribution leads
+//! from the indicators, and trust in the sender grows.
+//!
+//! Delay: an explicit channel's delay, else one turn within a nation and
+//! three across; a liaison halves cross-border delays; low trust adds one.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{OrgIdx, OrganisationKind, Scenario};
+use crate::sim::Phase;
+use crate::sim::components::*;
+use crate::sim::decision::Tlp;
+use crate::sim::event::Event;
+use crate::sim::knowledge::Facts;
+use crate::sim::resources::*;
+use crate::sim::rng::SimRng;
+
+use super::{detect, effects};
+
+pub const SAME_NATION_DELAY: u32 = 1;
+pub const CROSS_BORDER_DELAY: u32 = 3;
+/// Below this trust (permille) messages wait an extra turn for vetting.
+pub const LOW_TRUST: u16 = 400;
+/// Trust gained by the recipient in the sender per delivered message.
+pub const TRUST_PER_MESSAGE: i32 = 10;
+
+pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
+    let cross_border =
+        rules.organisations[from as usize].nation != rules.organisations[to as usize].nation;
+    let mut d = match rules
+        .channels
+        .binary_search_by(|(f, t, _)| (*f, *t).cmp(&(from, to)))
+    {
+        Ok(i) => rules.channels[i].2,
+        Err(_) if cross_border => CROSS_BORDER_DELAY,
+        Err(_) => SAME_NATION_DELAY,
+    };
+    if cross_border && world.resource::<Politics>().liaison {
+        d = d.div_ceil(2);
+    }
+    let trust = world
+        .get::<Trust>(effects::org_entity(world, from))
+        .and_then(|t| t.0.get(to as usize).copied())
+        .unwrap_or(0);
+    if trust < LOW_TRUST {
+        d += 1;
+    }
+    d
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn send(
+    world: &mut World,
+    from: OrgIdx,
+    to: OrgIdx,
+    tlp: Tlp,
+    facts: Facts,
+    sent: u32,
+    arrives: u32,
+    report: bool,
+) {
+    world.resource_mut::<Mailbox>().0.push(IntelMessage {
+        from,
+        to,
+        tlp,
+        facts,
+        sent,
+        arrives,
+        report,
+    });
+}
+
+pub fn deliver_messages(world: &mut World) {
+    let clock = *world.resource::<Clock>();
+    let due: Vec<IntelMessage> = {
+        let mut mailbox = world.resource_mut::<Mailbox>();
+        if !mailbox.0.iter().any(|m| m.arrives <= clock.turn) {
+            return;
+        }
+        let (due, waiting) = std::mem::take(&mut mailbox.0)
+            .into_iter()
+            .partition(|m| m.arrives <= clock.turn);
+        mailbox.0 = waiting;
+        due
+    };
+    let rules = world.resource::<Rules>().0.clone();
+    let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Intel.stream());
+    for m in due {
+        let analyst = matches!(
+            rules.organisations[m.to as usize].kind,
+            OrganisationKind::LawEnforcement
+                | OrganisationKind::Intelligence
+                | OrganisationKind::Cert
+        );
+        let leads: Vec<(u16, String, u32)> = if analyst {
+            m.facts
+                .indicators
+                .iter()
+                .map(|&a| {
+                    let (name, w) = detect::attribution_lead(&rules, &mut rng, m.to, a);
+                    (a, name, w)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let e = effects::org_entity(world, m.to);
+        if let Some(mut k) = world.get_mut::<Knowledge>(e) {
+            k.0.merge(&m.facts);
+            for (a, name, w) in &leads {
+                k.0.add_lead(*a, name, m.to, *w);
+            }
+        }
+        effects::change_trust(world, m.to, m.from, TRUST_PER_MESSAGE);
+        world
+            .resource_mut::<TurnLog>()
+            .push(Event::MessageDelivered {
+                from: m.from,
+                to: m.to,
+                tlp: m.tlp,
+                report: m.report,
+            });
+    }
+}

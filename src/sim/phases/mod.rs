@@ -1,0 +1,53 @@
+//! One file per phase; each reads top to bottom as the rule it implements.
+
+pub mod attack;
+pub mod cascade;
+pub mod decisions;
+pub mod detect;
+pub mod effects;
+pub mod injects;
+pub mod intel;
+pub mod record;
+pub mod respond;
+pub mod score;
+
+use bevy_ecs::prelude::*;
+
+use super::Phase;
+
+pub fn add_systems(schedule: &mut Schedule) {
+    schedule.add_systems(
+        (injects::apply_overrides, injects::fire_injects)
+            .chain()
+            .in_set(Phase::Injects),
+    );
+    schedule.add_systems(decisions::start_decisions.in_set(Phase::Decisions));
+    schedule.add_systems(attack::advance_campaigns.in_set(Phase::Attack));
+    schedule.add_systems(detect::detect_compromises.in_set(Phase::Detect));
+    schedule.add_systems(respond::complete_actions.in_set(Phase::Respond));
+    schedule.add_systems(cascade::propagate_outages.in_set(Phase::Cascade));
+    schedule.add_systems(intel::deliver_messages.in_set(Phase::Intel));
+    schedule.add_systems(
+        (score::measure_impact, score::score_objectives)
+            .chain()
+            .in_set(Phase::Score),
+    );
+    schedule.add_systems(record::record_hash.in_set(Phase::Record));
+}
+
+/// Compromises in stable order, with their entities, for exclusive systems.
+pub(crate) fn sorted_compromises(
+    world: &mut World,
+    state: &mut QueryState<(
+        Entity,
+        &super::components::StableId,
+        &super::components::Compromise,
+    )>,
+) -> Vec<(Entity, super::components::Compromise)> {
+    let mut all: Vec<_> = state
+        .iter(world)
+        .map(|(e, id, c)| (*id, e, c.clone()))
+        .collect();
+    all.sort_by_key(|(id, _, _)| *id);
+    all.into_iter().map(|(_, e, c)| (e, c)).collect()
+}

@@ -1,0 +1,329 @@
+//! Phase 5, respond: actions in progress advance; those that finish roll
+//! for success, release their staff and take effect.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{AssetIdx, Goal, Nation, OrgIdx, Scenario};
+use crate::sim::Phase;
+use crate::sim::components::*;
+use crate::sim::decision::{Action, Decision};
+use crate::sim::event::Event;
+use crate::sim::resources::*;
+use crate::sim::rng::SimRng;
+
+use super::{effects, intel};
+
+/// Monitoring added by a completed Monitor action, permille.
+const MONITOR_STEP: u16 = 250;
+/// Detection bonus of a completed hunt, basis points.
+const HUNT_BP: u16 = 6_000;
+/// Impact (permille) below which Article 5 consultations count as premature
+/// when the scenario sets no escalation objective.
+const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
+
+pub fn complete_actions(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+) {
+    let finished: Vec<ActionInProgress> = {
+        let mut actions = world.resource_mut::<Actions>();
+        if actions.0.is_empty() {
+            return;
+        }
+        for a in actions.0.iter_mut() {
+            a.turns_left = a.turns_left.saturating_sub(1);
+        }
+        let (done, running) = std::mem::take(&mut actions.0)
+            .into_iter()
+            .partition(|a| a.turns_left == 0);
+        actions.0 = running;
+        done
+    };
+    let clock = *world.resource::<Clock>();
+    let rules = world.resource::<Rules>().0.clone();
+    let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Respond.stream());
+    for action in finished {
+        let org = effects::org_entity(world, action.decision.org);
+        if let Some(mut s) = world.get_mut::<Staff>(org) {
+            s.committed = s.committed.saturating_sub(action.staff);
+        }
+        let spec = &rules.decision(action.decision.action.kind()).spec;
+        if !rng.chance_bp(u32::from(spec.success)) {
+            world.resource_mut::<TurnLog>().push(Event::ActionFailed {
+                decision: action.decision,
+            });
+            continue;
+        }
+        take_effect(world, &rules, compromises, &action.decision, clock.turn);
+        world
+            .resource_mut::<TurnLog>()
+            .push(Event::ActionSucceeded {
+                decision: action.decision,
+            });
+    }
+}
+
+fn take_effect(
+    world: &mut World,
+    rules: &Scenario,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    decision: &Decision,
+    turn: u32,
+) {
+    let org = decision.org;
+    match &decision.action {
+        Action::Monitor { asset } => with_defences(world, *asset, |d| {
+            d.monitoring = (d.monitoring + MONITOR_STEP).min(1000)
+        }),
+        Action::Hunt { asset } => {
+            with_defences(world, *asset, |d| d.hunt_bp = HUNT_BP);
+            world.resource_mut::<Hunts>().0.push(*asset);
+        }
+        Action::Isolate { asset } => with_defences(world, *asset, |d| d.isolated = true),
+        Action::Patch { asset } => {
+            let n = rules.assets[*asset as usize].vulnerabilities.len().min(64);
+            let mask = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+            let patchable: u64 = rules.assets[*asset as usize]
+                .vulnerabilities
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, v)| v.patchable)
+                .fold(0, |m, (i, _)| m | (1 << i));
+            with_defences(world, *asset, |d| d.patched |= patchable & mask);
+        }
+        Action::Restore { asset } => {
+            let e = effects::asset_entity(world, *asset);
+            if let Some(mut h) = world.get_mut::<Health>(e) {
+                h.own_availability = 1000;
+                h.integrity = 1000;
+            }
+            with_defences(world, *asset, |d| d.isolated = false);
+            evict(world, compromises, *asset, |_| true);
+        }
+        Action::ResetCredentials { asset } => {
+            // Stolen credentials stop working: footholds are lost, and
+            // administrative control falls back to a foothold.
+            for (e, c) in super::sorted_compromises(world, compromises) {
+                if c.asset != *asset {
+                    continue;
+                }
+                if c.level >= 2 {
+                    if let Some(mut comp) = world.get_mut::<Compromise>(e) {
+                        comp.level = 1;
+                    }
+                } else {
+                    world.despawn(e);
+                    world.resource_mut::<TurnLog>().push(Event::Evicted {
+                        asset: *asset,
+                        attacker: c.attacker,
+                    });
+                }
+            }
+        }
+        Action::ShareIntel { to, tlp } => {
+            let facts = world
+                .get::<Knowledge>(effects::org_entity(world, org))
+                .map(|k| k.0.clone())
+                .unwrap_or_default();
+            for &recipient in to {
+                if recipient == org {
+                    continue;
+                }
+                let arrives = turn + intel::delay(world, rules, org, recipient);
+                intel::send(
+                    world,
+                    org,
+                    recipient,
+                    *tlp,
+                    facts.clone(),
+                    turn,
+                    arrives,
+                    false,
+                );
+            }
+        }
+        Action::RequestAssistance { from } => lend_staff(world, *from, org),
+        Action::PublicStatement => {
+            world
+                .resource_mut::<Politics>()
+                .first_statement
+                .get_or_insert(turn);
+            let knows = team_knows_compromise(world, rules, org);
+            effects::public_trust(world, if knows { 40 } else { -20 });
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::PublicStatement { org });
+        }
+        Action::AttributePublicly { attacker } => {
+            let named = world
+                .get::<Knowledge>(effects::org_entity(world, org))
+                .and_then(|k| k.0.best_attribution(*attacker).map(|(n, _)| n.to_string()));
+            let Some(named) = named else { return };
+            let correct = named == rules.attackers[*attacker as usize].sponsor;
+            world.resource_mut::<Politics>().attributions.push((
+                *attacker,
+                named.clone(),
+                turn,
+                correct,
+            ));
+            if correct {
+                effects::alliance_trust(world, 50);
+                effects::public_trust(world, 30);
+            } else {
+                effects::alliance_trust(world, -80);
+                effects::public_trust(world, -100);
+            }
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::PublicAttribution {
+                    org,
+                    attacker: *attacker,
+                    named,
+                    correct,
+                });
+        }
+        Action::Takedown { attacker } => remove_infrastructure(world, *attacker, 1),
+        Action::ActiveDefence { attacker } => {
+            remove_infrastructure(world, *attacker, 2);
+            // Intrusive measures cost civil-liberties goodwill.
+            effects::public_trust(world, -30);
+        }
+        Action::RaiseAlert => {
+            let level = {
+                let mut p = world.resource_mut::<Politics>();
+                p.alert_level = (p.alert_level + 1).min(crate::sim::decision::MAX_ALERT_LEVEL);
+                p.alert_level
+            };
+            effects::public_trust(world, -10);
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::AlertRaised { level });
+        }
+        Action::ConsultArticle5 => {
+            let threshold = escalation_threshold(rules);
+            let premature = world.resource::<Metrics>().peak_impact < threshold;
+            world.resource_mut::<Politics>().article5_turn = Some(turn);
+            if premature {
+                effects::public_trust(world, -60);
+            } else {
+                effects::alliance_trust(world, 100);
+            }
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::Article5Consulted { org, premature });
+        }
+        Action::Liaison => {
+            world.resource_mut::<Politics>().liaison = true;
+            for (a, oa) in rules.organisations.iter().enumerate() {
+                for (b, ob) in rules.organisations.iter().enumerate() {
+                    let pair = (oa.nation, ob.nation);
+                    if pair == (Nation::Japan, Nation::UnitedStates)
+                        || pair == (Nation::UnitedStates, Nation::Japan)
+                    {
+                        effects::change_trust(world, a as OrgIdx, b as OrgIdx, 100);
+                    }
+                }
+            }
+            effects::alliance_trust(world, 50);
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::LiaisonOpened { org });
+        }
+    }
+}
+
+pub fn escalation_threshold(rules: &Scenario) -> u16 {
+    rules
+        .objectives
+        .iter()
+        .find_map(|o| match o.goal {
+            Goal::EscalateAppropriately { threshold } => Some(threshold),
+            _ => None,
+        })
+        .unwrap_or(DEFAULT_ESCALATION_THRESHOLD)
+}
+
+fn with_defences(world: &mut World, asset: AssetIdx, f: impl FnOnce(&mut Defences)) {
+    let e = effects::asset_entity(world, asset);
+    if let Some(mut d) = world.get_mut::<Defences>(e) {
+        f(&mut d);
+    }
+}
+
+fn evict(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    asset: AssetIdx,
+    which: impl Fn(&Compromise) -> bool,
+) {
+    for (e, c) in super::sorted_compromises(world, compromises) {
+        if c.asset == asset && which(&c) {
+            world.despawn(e);
+            world.resource_mut::<TurnLog>().push(Event::Evicted {
+                asset,
+                attacker: c.attacker,
+            });
+        }
+    }
+}
+
+/// A quarter of the lender's capacity moves over, for the rest of the scenario.
+fn lend_staff(world: &mut World, from: OrgIdx, to: OrgIdx) {
+    let lender = effects::org_entity(world, from);
+    let lent = match world.get_mut::<Staff>(lender) {
+        Some(mut s) => {
+            let lent = (s.capacity / 4).max(1).min(s.available());
+            s.capacity -= lent;
+            lent
+        }
+        None => 0,
+    };
+    if lent == 0 {
+        return;
+    }
+    let borrower = effects::org_entity(world, to);
+    if let Some(mut s) = world.get_mut::<Staff>(borrower) {
+        s.capacity += lent;
+    }
+    effects::change_trust(world, from, to, 30);
+    effects::change_trust(world, to, from, 30);
+    world
+        .resource_mut::<TurnLog>()
+        .push(Event::AssistanceArrived {
+            from,
+            to,
+            staff: lent,
+        });
+}
+
+fn remove_infrastructure(world: &mut World, attacker: u16, servers: u32) {
+    let e = world.resource::<Index>().attackers[attacker as usize];
+    let remaining = match world.get_mut::<Campaign>(e) {
+        Some(mut c) => {
+            c.infrastructure = c.infrastructure.saturating_sub(servers);
+            c.infrastructure
+        }
+        None => return,
+    };
+    world
+        .resource_mut::<TurnLog>()
+        .push(Event::InfrastructureRemoved {
+            attacker,
+            remaining,
+        });
+}
+
+fn team_knows_compromise(world: &World, rules: &Scenario, org: OrgIdx) -> bool {
+    let team = rules.organisations[org as usize].team;
+    rules
+        .organisations
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| *i == org as usize || (team.is_some() && o.team == team))
+        .any(|(i, _)| {
+            world
+                .get::<Knowledge>(effects::org_entity(world, i as OrgIdx))
+                .is_some_and(|k| !k.0.compromises.is_empty())
+        })
+}

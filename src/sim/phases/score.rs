@@ -1,0 +1,213 @@
+//! Phase 8, score: outage and impact metrics, then each objective is
+//! judged. An objective is pending until it is met or failed; the score is
+//! the weighted share of objectives not failed, 0–100. At the last turn
+//! every pending objective is settled.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{Goal, Scenario};
+use crate::sim::components::*;
+use crate::sim::event::Event;
+use crate::sim::resources::*;
+
+/// Turns the facilitator allows after the threshold before "never
+/// escalated" counts as a failure.
+pub const ESCALATION_GRACE: u32 = 6;
+
+pub fn measure_impact(
+    rules: Res<Rules>,
+    mut metrics: ResMut<Metrics>,
+    assets: Query<(&AssetId, &Health)>,
+) {
+    let minutes = u64::from(rules.0.turn_minutes);
+    let mut lost_weighted: u64 = 0;
+    let mut total_weighted: u64 = 0;
+    let mut customer_minutes: u64 = 0;
+    let mut down = 0;
+    for (id, health) in &assets {
+        let spec = &rules.0.assets[id.0 as usize];
+        let missing = u64::from(1000 - health.availability.min(1000));
+        let weight = u64::from(spec.criticality);
+        lost_weighted += weight * missing;
+        total_weighted += weight * 1000;
+        customer_minutes += spec.population * missing / 1000 * minutes;
+        if health.availability < super::cascade::DOWN {
+            down += 1;
+        }
+    }
+    let impact = (lost_weighted * 1000)
+        .checked_div(total_weighted)
+        .unwrap_or(0) as u16;
+    metrics.impact = impact;
+    metrics.peak_impact = metrics.peak_impact.max(impact);
+    metrics.customer_minutes_lost = metrics
+        .customer_minutes_lost
+        .saturating_add(customer_minutes);
+    metrics.assets_down = down;
+}
+
+pub fn score_objectives(world: &mut World) {
+    let rules = world.resource::<Rules>().0.clone();
+    let turn = world.resource::<Clock>().turn;
+    let last = turn >= rules.turn_limit || attackers_done(world, &rules);
+    let mut objectives = world.resource::<Objectives>().clone();
+    let mut events = Vec::new();
+    for (i, objective) in rules.objectives.iter().enumerate() {
+        if objectives.status[i] != ObjectiveStatus::Pending {
+            continue;
+        }
+        let verdict = judge(
+            world,
+            &objective.goal,
+            turn,
+            last,
+            &mut objectives.threshold_reached[i],
+        );
+        if let Some(met) = verdict {
+            objectives.status[i] = if met {
+                events.push(Event::ObjectiveMet {
+                    objective: i as u32,
+                });
+                ObjectiveStatus::Met
+            } else {
+                events.push(Event::ObjectiveFailed {
+                    objective: i as u32,
+                });
+                ObjectiveStatus::Failed
+            };
+        }
+    }
+    let total: u64 = rules.objectives.iter().map(|o| u64::from(o.weight)).sum();
+    let kept: u64 = rules
+        .objectives
+        .iter()
+        .zip(&objectives.status)
+        .filter(|(_, s)| **s != ObjectiveStatus::Failed)
+        .map(|(o, _)| u64::from(o.weight))
+        .sum();
+    objectives.score = if total == 0 {
+        100
+    } else {
+        (kept * 100 / total) as u32
+    };
+    objectives.ended = last;
+    objectives.final_turn = last;
+    *world.resource_mut::<Objectives>() = objectives;
+    world.resource_mut::<TurnLog>().events.extend(events);
+}
+
+fn attackers_done(world: &World, rules: &Scenario) -> bool {
+    if !rules.end_when_attackers_done {
+        return false;
+    }
+    world.resource::<Index>().attackers.iter().all(|&e| {
+        world
+            .get::<Campaign>(e)
+            .is_none_or(|c| c.finished || c.infrastructure == 0)
+    })
+}
+
+/// `Some(true)` met, `Some(false)` failed, `None` still open.
+fn judge(
+    world: &World,
+    goal: &Goal,
+    turn: u32,
+    last: bool,
+    threshold_reached: &mut Option<u32>,
+) -> Option<bool> {
+    let metrics = world.resource::<Metrics>();
+    let politics = world.resource::<Politics>();
+    let settle = |open_result: bool| if last { Some(open_result) } else { None };
+    match *goal {
+        Goal::KeepAvailable {
+            asset,
+            min,
+            from,
+            to,
+        } => {
+            let availability = world.resource::<AvailabilityMap>().0[asset as usize];
+            if turn >= from && turn <= to && availability < min {
+                Some(false)
+            } else if turn >= to {
+                Some(true)
+            } else {
+                settle(true)
+            }
+        }
+        Goal::ProtectRecords { max_lost } => {
+            if metrics.records_lost > max_lost {
+                Some(false)
+            } else {
+                settle(true)
+            }
+        }
+        Goal::DetectWithin { attacker, turns } => {
+            let e = world.resource::<Index>().attackers[attacker as usize];
+            let c = world.get::<Campaign>(e)?;
+            match (c.first_action, c.first_detected) {
+                (Some(start), Some(seen)) => Some(seen <= start + turns),
+                (Some(start), None) if turn > start + turns => Some(false),
+                // An attacker that never acted needs no detecting.
+                _ => settle(c.first_action.is_none()),
+            }
+        }
+        Goal::ContainBy { attacker, turn: by } => {
+            if turn < by && !last {
+                return None;
+            }
+            Some(!holds_anything(world, attacker))
+        }
+        Goal::AttributeCorrectly { attacker } => {
+            match politics.attributions.iter().find(|a| a.0 == attacker) {
+                Some(a) => Some(a.3),
+                None => settle(false),
+            }
+        }
+        Goal::DiscloseWithin { turns } => {
+            match (politics.first_detection, politics.first_statement) {
+                (Some(seen), Some(said)) => Some(said <= seen + turns),
+                (Some(seen), None) if turn > seen + turns => Some(false),
+                (None, _) => settle(true),
+                _ => settle(false),
+            }
+        }
+        Goal::KeepPublicTrust { min } => {
+            if politics.public_trust < min {
+                Some(false)
+            } else {
+                settle(true)
+            }
+        }
+        Goal::KeepAllianceTrust { min } => {
+            if politics.alliance_trust < min {
+                Some(false)
+            } else {
+                settle(true)
+            }
+        }
+        Goal::EscalateAppropriately { threshold } => {
+            if metrics.peak_impact >= threshold {
+                threshold_reached.get_or_insert(turn);
+            }
+            match (politics.article5_turn, *threshold_reached) {
+                (Some(asked), reached) => Some(reached.is_some_and(|r| r <= asked)),
+                (None, Some(reached)) if turn > reached + ESCALATION_GRACE => Some(false),
+                (None, reached) => settle(reached.is_none()),
+            }
+        }
+        Goal::LimitOutage { max_customer_hours } => {
+            if metrics.customer_minutes_lost / 60 > max_customer_hours {
+                Some(false)
+            } else {
+                settle(true)
+            }
+        }
+    }
+}
+
+fn holds_anything(world: &World, attacker: u16) -> bool {
+    let Some(mut q) = world.try_query::<&Compromise>() else {
+        return false;
+    };
+    q.iter(world).any(|c| c.attacker == attacker)
+}

@@ -1,0 +1,154 @@
+//! Resources: world-wide state that belongs to no single entity.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::model::{AttackerIdx, Scenario};
+
+use super::components::{ActionInProgress, IntelMessage};
+use super::decision::{Decision, Refusal};
+use super::event::Event;
+use super::overrides::Override;
+
+/// The scenario being played; never changes during a run.
+#[derive(Resource, Clone)]
+pub struct Rules(pub Arc<Scenario>);
+
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Clock {
+    pub seed: u64,
+    /// The turn being resolved (1-based).
+    pub turn: u32,
+}
+
+/// Entities by scenario index.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Index {
+    pub orgs: Vec<Entity>,
+    pub assets: Vec<Entity>,
+    pub attackers: Vec<Entity>,
+}
+
+/// What the teams and the facilitator submitted for this turn.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnInput {
+    pub decisions: Vec<Decision>,
+    pub overrides: Vec<Override>,
+}
+
+/// What happened this turn, drained after each step.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct TurnLog {
+    pub events: Vec<Event>,
+    pub refused: Vec<(Decision, Refusal)>,
+}
+
+impl TurnLog {
+    pub fn push(&mut self, event: Event) {
+        self.events.push(event);
+    }
+}
+
+/// Political and public state.
+#[derive(Resource, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Politics {
+    /// Public confidence in the government's handling, permille.
+    pub public_trust: u16,
+    /// Confidence between the allies, permille.
+    pub alliance_trust: u16,
+    pub alert_level: u8,
+    pub liaison: bool,
+    pub article5_turn: Option<u32>,
+    pub first_statement: Option<u32>,
+    pub first_detection: Option<u32>,
+    /// (attacker, named sponsor, turn, correct)
+    pub attributions: Vec<(AttackerIdx, String, u32, bool)>,
+}
+
+impl Default for Politics {
+    fn default() -> Self {
+        Politics {
+            public_trust: 700,
+            alliance_trust: 700,
+            alert_level: 1,
+            liaison: false,
+            article5_turn: None,
+            first_statement: None,
+            first_detection: None,
+            attributions: Vec::new(),
+        }
+    }
+}
+
+/// Counters researchers and objectives read.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub records_lost: u64,
+    /// Sum over turns of people without service × minutes.
+    pub customer_minutes_lost: u64,
+    /// Criticality-weighted availability lost now, permille.
+    pub impact: u16,
+    pub peak_impact: u16,
+    /// First turn the impact reached the escalation threshold of any objective.
+    pub compromises_total: u32,
+    pub detections: u32,
+    pub assets_down: u32,
+}
+
+/// Turn each inject fired, if it has.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct InjectsFired(pub Vec<Option<u32>>);
+
+/// First turn each decision kind was started, by `DecisionKind as usize`.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecisionsTaken(pub Vec<Option<u32>>);
+
+/// Actions in progress, in start order.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actions(pub Vec<ActionInProgress>);
+
+/// Messages in transit, in send order.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mailbox(pub Vec<IntelMessage>);
+
+/// Availability of every asset after the cascade, by asset index; a plain
+/// array so phases and policies can read it without queries.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct AvailabilityMap(pub Vec<u16>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectiveStatus {
+    Pending,
+    Met,
+    Failed,
+}
+
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+pub struct Objectives {
+    pub status: Vec<ObjectiveStatus>,
+    /// Turn the escalation threshold was first reached, per objective.
+    pub threshold_reached: Vec<Option<u32>>,
+    pub score: u32,
+    pub ended: bool,
+    /// Set when the last turn has been scored.
+    pub final_turn: bool,
+}
+
+/// Id counters for dynamic entities.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Counters {
+    pub next_compromise: u64,
+}
+
+/// Whether to hash the state at the end of this turn.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct HashThisTurn(pub bool);
+
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct LastHash(pub Option<u64>);
+
+/// Assets whose hunt boost is live for the next detection round.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hunts(pub Vec<u32>);

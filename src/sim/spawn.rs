@@ -1,0 +1,100 @@
+//! Turns a checked scenario into the initial world.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{Backups, DecisionKind, Scenario};
+
+use super::components::*;
+use super::resources::*;
+
+pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
+    world.register_component::<Compromise>();
+    world.register_component::<StableId>();
+    let mut index = Index::default();
+
+    for (i, org) in scenario.organisations.iter().enumerate() {
+        let e = world.spawn((
+            StableId(StableId::ORG | i as u64),
+            OrgId(i as u16),
+            Staff {
+                capacity: org.staff,
+                committed: 0,
+            },
+            Trust(org.trust.clone()),
+            Knowledge::default(),
+        ));
+        index.orgs.push(e.id());
+    }
+    for (i, asset) in scenario.assets.iter().enumerate() {
+        let e = world.spawn((
+            StableId(StableId::ASSET | i as u64),
+            AssetId(i as u32),
+            Health {
+                own_availability: asset.availability,
+                availability: asset.availability,
+                integrity: asset.integrity,
+                confidentiality: asset.confidentiality,
+            },
+            Defences {
+                monitoring: asset.monitoring,
+                isolated: false,
+                patched: 0,
+                backups_intact: !matches!(asset.backups, Backups::None),
+                hunt_bp: 0,
+            },
+            Supply {
+                starved: vec![0; asset.dependencies.len()],
+            },
+            Records {
+                held: asset.records,
+                lost: 0,
+            },
+        ));
+        index.assets.push(e.id());
+    }
+    for (i, attacker) in scenario.attackers.iter().enumerate() {
+        let e = world.spawn((
+            StableId(StableId::ATTACKER | i as u64),
+            AttackerId(i as u16),
+            Campaign {
+                stage: 0,
+                turns_in_stage: 0,
+                finished: false,
+                infrastructure: attacker.infrastructure,
+                first_action: None,
+                first_detected: None,
+                acted: false,
+                defaced: Vec::new(),
+            },
+        ));
+        index.attackers.push(e.id());
+    }
+
+    world.insert_resource(Rules(scenario.clone()));
+    world.insert_resource(Clock { seed, turn: 1 });
+    world.insert_resource(index);
+    world.insert_resource(TurnInput::default());
+    world.insert_resource(TurnLog::default());
+    world.insert_resource(Politics::default());
+    world.insert_resource(Metrics::default());
+    world.insert_resource(InjectsFired(vec![None; scenario.injects.len()]));
+    world.insert_resource(DecisionsTaken(vec![None; DecisionKind::ALL.len()]));
+    world.insert_resource(Actions::default());
+    world.insert_resource(Mailbox::default());
+    world.insert_resource(AvailabilityMap(
+        scenario.assets.iter().map(|a| a.availability).collect(),
+    ));
+    world.insert_resource(Objectives {
+        status: vec![ObjectiveStatus::Pending; scenario.objectives.len()],
+        threshold_reached: vec![None; scenario.objectives.len()],
+        score: 100,
+        ended: false,
+        final_turn: false,
+    });
+    world.insert_resource(Counters::default());
+    world.insert_resource(Hunts::default());
+    world.insert_resource(HashThisTurn::default());
+    world.insert_resource(LastHash::default());
+}

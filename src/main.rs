@@ -1,1 +1,7 @@
-fn main(){}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    kizuna::cli::main_with(kizuna::cli::Cli::parse())
+}

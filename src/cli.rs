@@ -1,0 +1,312 @@
+//! The command line: parsing, and one function per command. Everything a
+//! command needs comes from the library; this file only wires and prints.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::policy::PolicyKind;
+use crate::scenario::builtin;
+use crate::scenario::diagnostics::ScenarioError;
+use crate::scenario::load::{self, LoadOptions, Loaded};
+use crate::session::log::{self, SessionLog};
+use crate::session::replay::{self, ReplayError};
+use crate::session::{Controller, Session};
+use crate::sim::resources::ObjectiveStatus;
+use crate::report::summary;
+
+#[derive(Parser, Debug)]
+#[command(name = "kizuna", version, about = "A tabletop cyber-incident exercise simulator for the Japan–US alliance")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the built-in scenarios.
+    List {
+        #[arg(long, default_value = "en", value_parser = ["en", "ja"])]
+        lang: String,
+    },
+    /// Validate scenario files; exit 1 with file:line:col diagnostics.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        limits: Limits,
+    },
+    /// Play in the terminal UI.
+    Play {
+        scenario: Option<String>,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long, value_parser = ["en", "ja"])]
+        lang: Option<String>,
+        #[arg(long)]
+        resume: Option<PathBuf>,
+    },
+    /// Run a scenario headless with computer-played teams.
+    Run {
+        /// A built-in scenario id or a path to a scenario file.
+        scenario: String,
+        #[arg(long)]
+        seed: u64,
+        /// Play exactly this many turns (overrides the scenario's limit).
+        #[arg(long)]
+        turns: Option<u32>,
+        /// Who plays a team: ID=POLICY (idle, random, doctrine). Default doctrine.
+        #[arg(long = "team", value_name = "ID=POLICY")]
+        teams: Vec<String>,
+        /// Write the session log here (atomically).
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// Print one JSON object instead of the readable summary.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        limits: Limits,
+    },
+    /// Re-simulate a session log; exit 0 if every turn's hash matches.
+    Replay {
+        log: PathBuf,
+        /// Check only the first T turns.
+        #[arg(long)]
+        until: Option<u32>,
+        #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
+        max_log_bytes: u64,
+    },
+    /// Print a synthetic scenario of N assets (for scale tests and benchmarks).
+    Gen {
+        #[arg(long)]
+        assets: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// Input limits, applied before parsing.
+#[derive(Args, Debug, Clone)]
+pub struct Limits {
+    #[arg(long, default_value_t = LoadOptions::default().max_file_bytes)]
+    pub max_file_bytes: u64,
+    #[arg(long, default_value_t = LoadOptions::default().max_nesting)]
+    pub max_nesting: usize,
+    #[arg(long, default_value_t = LoadOptions::default().max_includes)]
+    pub max_includes: usize,
+    #[arg(long, default_value_t = LoadOptions::default().max_entities)]
+    pub max_entities: usize,
+}
+
+impl Limits {
+    fn options(&self) -> LoadOptions {
+        LoadOptions::default()
+            .max_file_bytes(self.max_file_bytes)
+            .max_nesting(self.max_nesting)
+            .max_includes(self.max_includes)
+            .max_entities(self.max_entities)
+    }
+}
+
+pub fn main_with(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::List { lang } => list(&lang),
+        Command::Check { files, limits } => check(&files, &limits.options()),
+        Command::Play { .. } => {
+            eprintln!(
+                "kizuna play: the terminal UI is not built yet. Run a scenario headless with \
+                 `kizuna run tutorial --seed 1`, or list scenarios with `kizuna list`."
+            );
+            ExitCode::from(2)
+        }
+        Command::Run {
+            scenario,
+            seed,
+            turns,
+            teams,
+            log,
+            json,
+            limits,
+        } => run(&scenario, seed, turns, &teams, log, json, &limits.options()),
+        Command::Replay {
+            log,
+            until,
+            max_log_bytes,
+        } => replay_cmd(&log, until, max_log_bytes),
+        Command::Gen { assets, seed } => {
+            let text = crate::gen::generate_ron(assets, seed);
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("cannot write the scenario: {e}")),
+            }
+        }
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+fn report_scenario_error(e: ScenarioError) -> ExitCode {
+    for line in e.location_lines() {
+        eprintln!("{line}");
+    }
+    eprintln!("{:?}", miette::Report::new(e));
+    ExitCode::FAILURE
+}
+
+fn list(lang: &str) -> ExitCode {
+    for (id, title) in builtin::builtin_titles() {
+        let title = if lang == "ja" { &title.ja } else { &title.en };
+        println!("{id:<16} {title}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn check(files: &[PathBuf], opts: &LoadOptions) -> ExitCode {
+    let mut failed = false;
+    for file in files {
+        match load::load_file(file, opts) {
+            Ok(loaded) => {
+                let s = &loaded.scenario;
+                println!(
+                    "{}: ok — {} organisations, {} assets, {} attackers, {} injects, {} objectives, {} teams",
+                    file.display(),
+                    s.organisations.len(),
+                    s.assets.len(),
+                    s.attackers.len(),
+                    s.injects.len(),
+                    s.objectives.len(),
+                    s.teams.len()
+                );
+            }
+            Err(e) => {
+                failed = true;
+                report_scenario_error(e);
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Parses `ID=POLICY` pairs.
+fn parse_teams(teams: &[String]) -> Result<Vec<(String, Controller)>, String> {
+    teams
+        .iter()
+        .map(|t| {
+            let (id, policy) = t
+                .split_once('=')
+                .ok_or_else(|| format!("--team '{t}': expected ID=POLICY, e.g. jp=doctrine"))?;
+            let policy: PolicyKind = policy.parse().map_err(|e| format!("--team '{t}': {e}"))?;
+            Ok((id.to_string(), Controller::Policy(policy)))
+        })
+        .collect()
+}
+
+fn load_arg(scenario: &str, opts: &LoadOptions) -> Result<Loaded, ScenarioError> {
+    load::load_scenario_arg(scenario, opts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    scenario: &str,
+    seed: u64,
+    turns: Option<u32>,
+    teams: &[String],
+    log_path: Option<PathBuf>,
+    json: bool,
+    opts: &LoadOptions,
+) -> ExitCode {
+    let loaded = match load_arg(scenario, opts) {
+        Ok(l) => l,
+        Err(e) => return report_scenario_error(e),
+    };
+    let overrides = match parse_teams(teams) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let controllers = match Session::controllers_for(
+        &loaded.scenario,
+        &overrides,
+        Controller::Policy(PolicyKind::Doctrine),
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            let known: Vec<&str> = loaded.scenario.teams.iter().map(|t| t.id.as_str()).collect();
+            return fail(&format!("{e} (teams: {})", known.join(", ")));
+        }
+    };
+    let mut session = Session::new(&loaded, seed, controllers, log_path.is_some());
+    let mut lines = Vec::new();
+    let mut printer = |o: &crate::sim::TurnOutcome| {
+        if !json {
+            lines.push(summary::turn_line(&loaded.scenario, o));
+        }
+    };
+    match turns {
+        Some(t) => session.run_exactly(t, &mut printer),
+        None => session.run(loaded.scenario.turn_limit, &mut printer),
+    }
+    if let Some(path) = &log_path
+        && let Err(e) = session.log().write_atomic(path)
+    {
+        return fail(&format!("cannot write the log to {}: {e}", path.display()));
+    }
+    let final_hash = session.state_hash();
+    let out = if json {
+        summary::json(&session, final_hash).to_string()
+    } else {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text.push_str(&summary::outcome_text(&session, final_hash));
+        text
+    };
+    println!("{out}");
+    ExitCode::SUCCESS
+}
+
+fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> ExitCode {
+    let log = match SessionLog::read(path, max_bytes) {
+        Ok(l) => l,
+        Err(e) => return report_scenario_error(e),
+    };
+    match replay::replay(&log, until) {
+        Ok((session, summary)) => {
+            let status: Vec<&str> = session
+                .sim()
+                .read()
+                .objectives()
+                .status
+                .iter()
+                .map(|s| match s {
+                    ObjectiveStatus::Met => "met",
+                    ObjectiveStatus::Failed => "failed",
+                    ObjectiveStatus::Pending => "pending",
+                })
+                .collect();
+            println!(
+                "{}: ok — {} turns replayed, every hash matches (last {}); objectives: {}",
+                path.display(),
+                summary.turns_checked,
+                summary.final_hash,
+                status.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(ReplayError::Scenario(e)) => {
+            eprintln!("{}: {}", path.display(), ReplayError::Scenario(e.clone()));
+            report_scenario_error(e)
+        }
+        Err(e) => {
+            eprintln!("{}: replay failed: {e}", path.display());
+            if let Some(turn) = e.turn() {
+                eprintln!("first differing turn: {turn}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

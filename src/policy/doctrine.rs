@@ -1,0 +1,184 @@
+//! The `doctrine` policy: what a trained incident-response team would do,
+//! as rules in priority order. Stateless: it derives everything from the
+//! team's view, so a rewound session decides the same way again.
+//!
+//! 1. Before anything is seen: open a liaison with the ally, patch
+//!    internet-facing systems, raise monitoring on critical ones.
+//! 2. On a known compromise: restore what is down (if backups allow),
+//!    reset credentials, hunt, and isolate systems that are not critical.
+//! 3. Share what is known with the national CERTs, coordinators and
+//!    investigators, at, the highest marking trust allows.
+//! 4. Take down attacker infrastructure where the authority exists.
+//! 5. Speak publicly once something is known; raise the alert level.
+//! 6. Attribute publicly only on corroborated evidence.
+//! 7. Consult under Article 5 once the impact passes the threshold.
+//! 8. Ask for assistance when out of staff with compromises to handle.
+
+use crate::scenario::model::{
+    Authority, Goal, OrgIdx, OrganisationKind,
+};
+use crate::session::view::TeamView;
+use crate::sim::decision::{Action, Decision, Tlp};
+
+use super::Plan;
+
+/// Summed lead weight from several sources before going public.
+const ATTRIBUTION_CONFIDENCE: u32 = 1_200;
+/// Monitoring (permille) the doctrine wants on critical assets.
+const MONITORING_GOAL: u16 = 600;
+/// Assets at or above this criticality are kept running rather than isolated.
+const KEEP_RUNNING_CRITICALITY: u8 = 4;
+const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
+
+pub fn decide(view: &TeamView) -> Vec<Decision> {
+    let mut plan = Plan::new(view);
+    let known = view.known_compromises();
+    for &org in view.my_orgs() {
+        let o = &view.organisations()[org as usize];
+        let add = |plan: &mut Plan, action| plan.try_add(Decision { org, action });
+
+        if view.turn() == 1 && o.has(Authority::Diplomacy) && !view.liaison() {
+            add(&mut plan, Action::Liaison);
+        }
+
+        // Respond to what is known on assets this organisation may touch.
+        for k in &known {
+            let asset = &view.assets()[k.asset as usize];
+            let availability = view.availability()[k.asset as usize];
+            if availability < 500 {
+                add(&mut plan, Action::Restore { asset: k.asset });
+            }
+            add(&mut plan, Action::ResetCredentials { asset: k.asset });
+            add(&mut plan, Action::Hunt { asset: k.asset });
+            if asset.criticality < KEEP_RUNNING_CRITICALITY {
+                add(&mut plan, Action::Isolate { asset: k.asset });
+            }
+            for &next in &asset.links {
+                add(&mut plan, Action::Hunt { asset: next });
+            }
+        }
+
+        let facts = view.knowledge(org).cloned().unwrap_or_default();
+        if !facts.is_empty() {
+            share(view, &mut plan, org);
+        }
+        for &attacker in &facts.indicators {
+            add(&mut plan, Action::ActiveDefence { attacker });
+            add(&mut plan, Action::Takedown { attacker });
+            if !view.attributed(attacker)
+                && facts
+                    .best_attribution(attacker)
+                    .is_some_and(|(_, w)| w >= ATTRIBUTION_CONFIDENCE)
+            {
+                add(&mut plan, Action::AttributePublicly { attacker });
+            }
+        }
+        if !known.is_empty() {
+            if !view.statement_made() {
+                add(&mut plan, Action::PublicStatement);
+            }
+            if view.alert_level() < 3 {
+                add(&mut plan, Action::RaiseAlert);
+            }
+            if view.staff(org).is_some_and(|s| s.available() < 2) {
+                request_help(view, &mut plan, org);
+            }
+        }
+        if view.impact() >= escalation_threshold(view) && !view.article5_open() {
+            add(&mut plan, Action::ConsultArticle5);
+        }
+    }
+    harden(view, &mut plan);
+    plan.decisions
+}
+
+/// With whatever staff is left, owners patch internet-facing systems and
+/// raise monitoring on critical ones (one pass over the register).
+fn harden(view: &TeamView, plan: &mut Plan) {
+    for (i, asset) in view.assets().iter().enumerate() {
+        if !view.is_mine(asset.owner) {
+            continue;
+        }
+        let org = asset.owner;
+        let i = i as u32;
+        if asset.internet_facing {
+            plan.try_add(Decision {
+                org,
+                action: Action::Patch { asset: i },
+            });
+        }
+        let monitoring = view.defences(i).map_or(1000, |d| d.monitoring);
+        if asset.criticality >= KEEP_RUNNING_CRITICALITY && monitoring < MONITORING_GOAL {
+            plan.try_add(Decision {
+                org,
+                action: Action::Monitor { asset: i },
+            });
+        }
+    }
+}
+
+/// Intel goes to every CERT, coordinator, investigator and intelligence
+/// agency, at AMBER where trust allows and GREEN otherwise; every second
+/// turn, to keep staff for the response.
+fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
+    if view.turn() % 2 == 1 && view.turn() > 1 {
+        return;
+    }
+    let (mut amber, mut green) = (Vec::new(), Vec::new());
+    for (i, o) in view.organisations().iter().enumerate() {
+        let i = i as OrgIdx;
+        let partner = matches!(
+            o.kind,
+            OrganisationKind::Cert
+                | OrganisationKind::Coordinator
+                | OrganisationKind::LawEnforcement
+                | OrganisationKind::Intelligence
+        );
+        if i == org || !partner {
+            continue;
+        }
+        match view.trust(org, i) {
+            Some(t) if t >= Tlp::Amber.required_trust() => amber.push(i),
+            _ => green.push(i),
+        }
+    }
+    for (to, tlp) in [(amber, Tlp::Amber), (green, Tlp::Green)] {
+        if !to.is_empty() {
+            plan.try_add(Decision {
+                org,
+                action: Action::ShareIntel { to, tlp },
+            });
+        }
+    }
+}
+
+/// Asks the best-staffed responder of another nation.
+fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
+    let nation = view.organisations()[org as usize].nation;
+    let helper = view
+        .organisations()
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| {
+            o.nation != nation
+                && matches!(o.kind, OrganisationKind::Cert | OrganisationKind::Vendor)
+        })
+        .max_by_key(|(i, o)| (o.staff, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i as OrgIdx);
+    if let Some(from) = helper {
+        plan.try_add(Decision {
+            org,
+            action: Action::RequestAssistance { from },
+        });
+    }
+}
+
+fn escalation_threshold(view: &TeamView) -> u16 {
+    view.objectives()
+        .iter()
+        .find_map(|o| match o.goal {
+            Goal::EscalateAppropriately { threshold } => Some(threshold),
+            _ => None,
+        })
+        .unwrap_or(DEFAULT_ESCALATION_THRESHOLD)
+}

@@ -1,0 +1,103 @@
+//! Built-in policies, so any team can be played by the computer. A policy
+//! sees only its team's `TeamView` and returns this turn's decisions.
+
+pub mod doctrine;
+pub mod random;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::session::view::TeamView;
+use crate::sim::decision::Decision;
+use crate::sim::rng::SimRng;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicyKind {
+    /// Does nothing: the baseline of an unanswered attack.
+    Idle,
+    /// Legal random choices.
+    Random,
+    /// A sensible rule-based responder.
+    Doctrine,
+}
+
+impl PolicyKind {
+    pub const ALL: [PolicyKind; 3] = [PolicyKind::Idle, PolicyKind::Random, PolicyKind::Doctrine];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Idle => "idle",
+            PolicyKind::Random => "random",
+            PolicyKind::Doctrine => "doctrine",
+        }
+    }
+
+    pub fn decide(self, view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
+        match self {
+            PolicyKind::Idle => Vec::new(),
+            PolicyKind::Random => random::decide(view, rng),
+            PolicyKind::Doctrine => doctrine::decide(view),
+        }
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown policy '{0}': expected one of idle, random, doctrine")]
+pub struct UnknownPolicy(pub String);
+
+impl FromStr for PolicyKind {
+    type Err = UnknownPolicy;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PolicyKind::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| UnknownPolicy(s.to_string()))
+    }
+}
+
+/// Collects decisions that pass the check, tracking staff promised per
+/// organisation so later choices see what is left.
+pub(crate) struct Plan<'v, 'a> {
+    view: &'v TeamView<'a>,
+    pub decisions: Vec<Decision>,
+    queued: Vec<(u16, u32)>,
+}
+
+impl<'v, 'a> Plan<'v, 'a> {
+    pub fn new(view: &'v TeamView<'a>) -> Self {
+        Plan {
+            view,
+            decisions: Vec::new(),
+            queued: Vec::new(),
+        }
+    }
+
+    fn queued(&self, org: u16) -> u32 {
+        self.queued
+            .iter()
+            .find(|(o, _)| *o == org)
+            .map_or(0, |(_, s)| *s)
+    }
+
+    /// Adds the decision if it is legal now and not already planned.
+    pub fn try_add(&mut self, d: Decision) -> bool {
+        if self.decisions.contains(&d) || self.view.check(&d, self.queued(d.org)).is_err() {
+            return false;
+        }
+        let cost = self.view.staff_cost(&d);
+        match self.queued.iter_mut().find(|(o, _)| *o == d.org) {
+            Some((_, s)) => *s += cost,
+            None => self.queued.push((d.org, cost)),
+        }
+        self.decisions.push(d);
+        true
+    }
+}

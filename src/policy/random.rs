@@ -1,0 +1,72 @@
+//! The `random` policy: each organisation, half the time, tries a few
+//! random decisions and keeps the first legal one. A baseline for sweeps
+//! and a fuzzer for the rules.
+
+use crate::scenario::model::DecisionKind;
+use crate::session::view::TeamView;
+use crate::sim::decision::{Action, Decision, Tlp};
+use crate::sim::rng::SimRng;
+
+use super::Plan;
+
+const TRIES_PER_ORG: u32 = 3;
+
+pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
+    let mut plan = Plan::new(view);
+    for &org in view.my_orgs() {
+        if !rng.chance_bp(5_000) {
+            continue;
+        }
+        for _ in 0..TRIES_PER_ORG {
+            let kind = DecisionKind::ALL[rng.below(DecisionKind::ALL.len() as u32) as usize];
+            if let Some(action) = random_action(kind, view, rng)
+                && plan.try_add(Decision { org, action })
+            {
+                break;
+            }
+        }
+    }
+    plan.decisions
+}
+
+fn random_action(kind: DecisionKind, view: &TeamView, rng: &mut SimRng) -> Option<Action> {
+    let assets = view.assets().len() as u32;
+    let orgs = view.organisations().len() as u32;
+    let attackers = view.attacker_count() as u32;
+    if assets == 0 {
+        return None;
+    }
+    let a = rng.below(assets);
+    Some(match kind {
+        DecisionKind::Monitor => Action::Monitor { asset: a },
+        DecisionKind::Hunt => Action::Hunt { asset: a },
+        DecisionKind::Isolate => Action::Isolate { asset: a },
+        DecisionKind::Patch => Action::Patch { asset: a },
+        DecisionKind::Restore => Action::Restore { asset: a },
+        DecisionKind::ResetCredentials => Action::ResetCredentials { asset: a },
+        DecisionKind::ShareIntel => {
+            let tlp = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::Red][rng.below(4) as usize];
+            Action::ShareIntel {
+                to: vec![rng.below(orgs) as u16],
+                tlp,
+            }
+        }
+        DecisionKind::RequestAssistance => Action::RequestAssistance {
+            from: rng.below(orgs) as u16,
+        },
+        DecisionKind::PublicStatement => Action::PublicStatement,
+        DecisionKind::AttributePublicly if attackers > 0 => Action::AttributePublicly {
+            attacker: rng.below(attackers) as u16,
+        },
+        DecisionKind::Takedown if attackers > 0 => Action::Takedown {
+            attacker: rng.below(attackers) as u16,
+        },
+        DecisionKind::ActiveDefence if attackers > 0 => Action::ActiveDefence {
+            attacker: rng.below(attackers) as u16,
+        },
+        DecisionKind::RaiseAlert => Action::RaiseAlert,
+        DecisionKind::ConsultArticle5 => Action::ConsultArticle5,
+        DecisionKind::Liaison => Action::Liaison,
+        _ => return None,
+    })
+}

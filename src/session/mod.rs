@@ -1,0 +1,291 @@
+//! A session: the turn loop around the simulation. It gathers each team's
+//! decisions (from people or policies), steps the world, keeps the log,
+//! rewinds and branches, and builds each viewer's view. No terminal, no
+//! files of its own.
+
+pub mod log;
+pub mod replay;
+pub mod view;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use crate::policy::PolicyKind;
+use crate::scenario::Scenario;
+use crate::scenario::load::Loaded;
+use crate::scenario::model::TeamIdx;
+use crate::sim::decision::Decision;
+use crate::sim::overrides::Override;
+use crate::sim::resources::TurnInput;
+use crate::sim::rng::{SimRng, Stream};
+use crate::sim::{Sim, TurnOutcome};
+
+use log::{Branch, LoggedFile, SessionLog, TeamAssignment, TurnRecord};
+use view::TeamView;
+
+/// Who plays a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Controller {
+    Human,
+    Policy(PolicyKind),
+}
+
+impl fmt::Display for Controller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Controller::Human => f.write_str("human"),
+            Controller::Policy(p) => p.fmt(f),
+        }
+    }
+}
+
+impl FromStr for Controller {
+    type Err = crate::policy::UnknownPolicy;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "human" {
+            Ok(Controller::Human)
+        } else {
+            s.parse().map(Controller::Policy)
+        }
+    }
+}
+
+pub struct Session {
+    sim: Sim,
+    log: SessionLog,
+    controllers: Vec<Controller>,
+    /// Chain value after the last turn played.
+    chain: u64,
+    /// Whether to hash every turn (a log is kept) or only on demand.
+    hash_every_turn: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("the scenario has no team '{0}'")]
+    UnknownTeam(String),
+    #[error("cannot rewind to turn {to}: {played} turns have been played")]
+    BadRewind { to: u32, played: u32 },
+    #[error("the scenario has ended")]
+    Ended,
+}
+
+impl Session {
+    /// A new session; `controllers` holds one entry per team, in team order.
+    pub fn new(loaded: &Loaded, seed: u64, controllers: Vec<Controller>, hash_every_turn: bool) -> Session {
+        let scenario = Arc::new(loaded.scenario.clone());
+        let log = SessionLog {
+            format: log::LOG_FORMAT,
+            engine: log::ENGINE_VERSION.to_string(),
+            scenario: scenario.id.clone(),
+            files: loaded
+                .files
+                .iter()
+                .map(|f| LoggedFile {
+                    path: f.path.clone(),
+                    text: f.text.clone(),
+                })
+                .collect(),
+            source_hash: log::hex(loaded.source_hash),
+            seed,
+            teams: scenario
+                .teams
+                .iter()
+                .zip(&controllers)
+                .map(|(t, c)| TeamAssignment {
+                    team: t.id.clone(),
+                    controller: c.to_string(),
+                })
+                .collect(),
+            turns: Vec::new(),
+            branches: Vec::new(),
+        };
+        Session {
+            sim: Sim::new(scenario, seed),
+            chain: log::chain_start(loaded.source_hash, seed),
+            log,
+            controllers,
+            hash_every_turn,
+        }
+    }
+
+    /// Controllers for every team: `overrides` are (team id, controller)
+    /// pairs; the rest get `default`.
+    pub fn controllers_for(
+        scenario: &Scenario,
+        overrides: &[(String, Controller)],
+        default: Controller,
+    ) -> Result<Vec<Controller>, SessionError> {
+        for (id, _) in overrides {
+            if scenario.team_index(id).is_none() {
+                return Err(SessionError::UnknownTeam(id.clone()));
+            }
+        }
+        Ok(scenario
+            .teams
+            .iter()
+            .map(|t| {
+                overrides
+                    .iter()
+                    .rev()
+                    .find(|(id, _)| *id == t.id)
+                    .map_or(default, |(_, c)| *c)
+            })
+            .collect())
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        self.sim.scenario()
+    }
+    pub fn log(&self) -> &SessionLog {
+        &self.log
+    }
+    pub fn controllers(&self) -> &[Controller] {
+        &self.controllers
+    }
+    pub fn turn(&self) -> u32 {
+        self.sim.turn()
+    }
+    pub fn ended(&self) -> bool {
+        self.sim.ended()
+    }
+    pub fn view(&self, team: TeamIdx) -> TeamView<'_> {
+        TeamView::new(&self.sim, team)
+    }
+    /// The chained hash after the last turn played (only kept when every
+    /// turn is hashed).
+    pub fn chain_hash(&self) -> u64 {
+        self.chain
+    }
+
+    /// The simulation's own state hash now.
+    pub fn state_hash(&mut self) -> u64 {
+        self.sim.state_hash()
+    }
+
+    /// What the computer-played teams decide this turn, in team order.
+    pub fn policy_decisions(&self) -> Vec<Decision> {
+        let mut all = Vec::new();
+        for (t, c) in self.controllers.iter().enumerate() {
+            if let Controller::Policy(p) = c {
+                let mut rng = SimRng::new(self.sim.seed(), self.turn(), Stream::Policy(t as u16));
+                all.extend(p.decide(&TeamView::new(&self.sim, t as TeamIdx), &mut rng));
+            }
+        }
+        all
+    }
+
+    /// Plays one turn: the humans' decisions (already ordered by team),
+    /// then the policies', then the world moves.
+    pub fn play_turn(
+        &mut self,
+        human: Vec<Decision>,
+        overrides: Vec<Override>,
+    ) -> Result<TurnOutcome, SessionError> {
+        if self.ended() {
+            return Err(SessionError::Ended);
+        }
+        let mut decisions = human;
+        decisions.extend(self.policy_decisions());
+        Ok(self.apply_turn(decisions, overrides))
+    }
+
+    /// Steps the world with exactly these inputs and logs them.
+    fn apply_turn(&mut self, decisions: Vec<Decision>, overrides: Vec<Override>) -> TurnOutcome {
+        let turn = self.turn();
+        let outcome = self.sim.step(
+            TurnInput {
+                decisions: decisions.clone(),
+                overrides: overrides.clone(),
+            },
+            self.hash_every_turn,
+        );
+        // Without a kept log the chain is skipped: hashing every turn is
+        // the costliest part of a large world's turn.
+        let state_hash = match outcome.state_hash {
+            Some(state) => {
+                self.chain = log::chain(self.chain, state, &decisions, &overrides);
+                log::hex(self.chain)
+            }
+            None => String::new(),
+        };
+        self.log.turns.push(TurnRecord {
+            turn,
+            decisions,
+            overrides,
+            state_hash,
+        });
+        outcome
+    }
+
+    /// Plays computer-only turns until the scenario ends or `max_turns`
+    /// more have been played.
+    pub fn run(&mut self, max_turns: u32, mut each: impl FnMut(&TurnOutcome)) {
+        for _ in 0..max_turns {
+            if self.ended() {
+                break;
+            }
+            let decisions = self.policy_decisions();
+            let outcome = self.apply_turn(decisions, Vec::new());
+            each(&outcome);
+        }
+    }
+
+    /// Plays exactly `turns` turns, past the scenario's own end if asked.
+    pub fn run_exactly(&mut self, turns: u32, mut each: impl FnMut(&TurnOutcome)) {
+        for _ in 0..turns {
+            let decisions = self.policy_decisions();
+            let outcome = self.apply_turn(decisions, Vec::new());
+            each(&outcome);
+        }
+    }
+
+    /// Rewinds to the state after `to` turns (0 = the start) by replaying
+    /// the log; the abandoned turns are kept as a branch in the log.
+    pub fn rewind(&mut self, to: u32) -> Result<(), SessionError> {
+        let played = self.log.turns.len() as u32;
+        if to > played {
+            return Err(SessionError::BadRewind { to, played });
+        }
+        let abandoned = self.log.turns.split_off(to as usize);
+        let kept = std::mem::take(&mut self.log.turns);
+        let source_hash = log::parse_hex(&self.log.source_hash).unwrap_or(0);
+        self.sim = Sim::new(self.sim.scenario().clone(), self.log.seed);
+        self.chain = log::chain_start(source_hash, self.log.seed);
+        for record in kept {
+            self.apply_turn(record.decisions, record.overrides);
+        }
+        if !abandoned.is_empty() {
+            self.log.branches.push(Branch {
+                rewound_to: to,
+                abandoned,
+            });
+        }
+        Ok(())
+    }
+
+    /// Resumes from a log: rebuilds the world turn by turn, checking every
+    /// hash, then carries on with the log's controllers.
+    pub fn resume(log: SessionLog) -> Result<Session, replay::ReplayError> {
+        let (session, _) = replay::replay(&log, None)?;
+        Ok(session)
+    }
+
+    pub(crate) fn from_parts(sim: Sim, log: SessionLog, controllers: Vec<Controller>, chain: u64) -> Session {
+        Session {
+            sim,
+            log,
+            controllers,
+            chain,
+            hash_every_turn: true,
+        }
+    }
+
+    pub(crate) fn replay_turn(&mut self, decisions: Vec<Decision>, overrides: Vec<Override>) -> TurnOutcome {
+        self.apply_turn(decisions, overrides)
+    }
+}

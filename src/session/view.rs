@@ -1,0 +1,236 @@
+//! What one viewer may see. A team sees its own organisations' knowledge,
+//! staff and assets, plus what is public (service availability, public
+//! and alliance trust, the alert level); the facilitator sees everything.
+//! Policies and the terminal UI read the world only through this.
+
+use crate::scenario::model::{
+    AssetIdx, AttackerIdx, DecisionRule, OrgIdx, Organisation, Scenario, TeamIdx,
+};
+use crate::sim::Sim;
+use crate::sim::components::{Compromise, Defences, Staff};
+use crate::sim::decision::{self, CheckState, Decision, Refusal};
+use crate::sim::event::Event;
+use crate::sim::knowledge::{Facts, KnownCompromise};
+use crate::sim::query::{SimRead, WorldCheck};
+use crate::sim::resources::{Metrics, Objectives, Politics};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Team(TeamIdx),
+    Facilitator,
+}
+
+/// A borrowed, fog-of-war-respecting window onto the simulation.
+pub struct TeamView<'a> {
+    read: SimRead<'a>,
+    sim: &'a Sim,
+    team: TeamIdx,
+    orgs: &'a [OrgIdx],
+}
+
+impl<'a> TeamView<'a> {
+    pub fn new(sim: &'a Sim, team: TeamIdx) -> Self {
+        let read = sim.read();
+        let orgs = &read.scenario().teams[team as usize].organisations;
+        TeamView {
+            read,
+            sim,
+            team,
+            orgs,
+        }
+    }
+
+    pub fn team(&self) -> TeamIdx {
+        self.team
+    }
+    pub fn turn(&self) -> u32 {
+        self.read.turn()
+    }
+    pub fn turn_limit(&self) -> u32 {
+        self.read.scenario().turn_limit
+    }
+    /// The team's organisations.
+    pub fn my_orgs(&self) -> &'a [OrgIdx] {
+        self.orgs
+    }
+    pub fn is_mine(&self, org: OrgIdx) -> bool {
+        self.orgs.contains(&org)
+    }
+    /// Public facts about every organisation (names, nations, authorities).
+    pub fn organisations(&self) -> &'a [Organisation] {
+        &self.read.scenario().organisations
+    }
+    /// The asset register: names, owners, sectors, links and dependencies
+    /// are known to all players.
+    pub fn assets(&self) -> &'a [crate::scenario::model::Asset] {
+        &self.read.scenario().assets
+    }
+    pub fn decision_rule(&self, kind: crate::scenario::model::DecisionKind) -> &'a DecisionRule {
+        self.read.scenario().decision(kind)
+    }
+    pub fn attacker_count(&self) -> usize {
+        self.read.scenario().attackers.len()
+    }
+    pub fn objectives(&self) -> &'a [crate::scenario::model::Objective] {
+        &self.read.scenario().objectives
+    }
+    pub fn staff(&self, org: OrgIdx) -> Option<&'a Staff> {
+        self.is_mine(org).then(|| self.read.staff(org))
+    }
+    /// Service availability is observable by everyone.
+    pub fn availability(&self) -> &'a [u16] {
+        self.read.availability()
+    }
+    /// Defences of assets the team's organisations own.
+    pub fn defences(&self, asset: AssetIdx) -> Option<&'a Defences> {
+        let owner = self.read.scenario().assets.get(asset as usize)?.owner;
+        self.is_mine(owner).then(|| self.read.defences(asset))
+    }
+    pub fn knowledge(&self, org: OrgIdx) -> Option<&'a Facts> {
+        self.is_mine(org).then(|| self.read.knowledge(org))
+    }
+    /// Compromises any of the team's organisations knows of, deduplicated.
+    pub fn known_compromises(&self) -> Vec<KnownCompromise> {
+        let mut all = Facts::default();
+        for &o in self.orgs {
+            all.merge(self.read.knowledge(o));
+        }
+        all.compromises
+    }
+    /// Everything the team knows, merged.
+    pub fn team_facts(&self) -> Facts {
+        let mut all = Facts::default();
+        for &o in self.orgs {
+            all.merge(self.read.knowledge(o));
+        }
+        all
+    }
+    pub fn public_trust(&self) -> u16 {
+        self.read.politics().public_trust
+    }
+    pub fn alliance_trust(&self) -> u16 {
+        self.read.politics().alliance_trust
+    }
+    pub fn alert_level(&self) -> u8 {
+        self.read.politics().alert_level
+    }
+    pub fn article5_open(&self) -> bool {
+        self.read.politics().article5_turn.is_some()
+    }
+    pub fn liaison(&self) -> bool {
+        self.read.politics().liaison
+    }
+    /// Criticality-weighted service loss, permille: outages are public.
+    pub fn impact(&self) -> u16 {
+        self.read.metrics().impact
+    }
+    pub fn statement_made(&self) -> bool {
+        self.read.politics().first_statement.is_some()
+    }
+    /// Whether anyone has publicly attributed this attacker yet.
+    pub fn attributed(&self, attacker: AttackerIdx) -> bool {
+        self.read
+            .politics()
+            .attributions
+            .iter()
+            .any(|a| a.0 == attacker)
+    }
+    pub fn score(&self) -> u32 {
+        self.read.objectives().score
+    }
+    pub fn trust(&self, from: OrgIdx, to: OrgIdx) -> Option<u16> {
+        self.is_mine(from)
+            .then(|| self.read.trust(from).get(to as usize).copied())
+            .flatten()
+    }
+    /// Checks a decision as the team would submit it: the organisation must
+    /// be the team's own.
+    pub fn check(&self, d: &Decision, queued_staff: u32) -> Result<(), Refusal> {
+        if !self.is_mine(d.org) {
+            return Err(Refusal::NotYourOrganisation);
+        }
+        self.sim.check(d, queued_staff)
+    }
+    pub fn staff_cost(&self, d: &Decision) -> u32 {
+        decision::staff_cost(self.read.scenario(), d)
+    }
+    /// Whether the team has evidence on an attacker (for attribution).
+    pub fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
+        self.is_mine(org) && WorldCheck::new_from(self.read).has_evidence(org, attacker)
+    }
+}
+
+/// Ground truth, for the facilitator and the after-action report.
+pub struct FacilitatorView<'a> {
+    pub read: SimRead<'a>,
+}
+
+impl<'a> FacilitatorView<'a> {
+    pub fn new(sim: &'a Sim) -> Self {
+        FacilitatorView { read: sim.read() }
+    }
+    pub fn scenario(&self) -> &'a Scenario {
+        self.read.scenario()
+    }
+    pub fn compromises(&self) -> Vec<Compromise> {
+        self.read.compromises()
+    }
+    pub fn politics(&self) -> &'a Politics {
+        self.read.politics()
+    }
+    pub fn metrics(&self) -> &'a Metrics {
+        self.read.metrics()
+    }
+    pub fn objectives(&self) -> &'a Objectives {
+        self.read.objectives()
+    }
+}
+
+/// Whether a viewer may see an event. Ground truth about the attacker is
+/// for the facilitator only; a team sees what its organisations did,
+/// detected and received, and what is public.
+pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
+    let team = match viewer {
+        Viewer::Facilitator => return true,
+        Viewer::Team(t) => t,
+    };
+    let mine = |org: OrgIdx| {
+        scenario
+            .organisations
+            .get(org as usize)
+            .is_some_and(|o| o.team == Some(team))
+    };
+    match event {
+        Event::InjectFired { to, .. } | Event::AdHocInject { to, .. } => to.contains(&team),
+        Event::Overridden { .. } => false,
+        Event::DecisionStarted { decision, .. }
+        | Event::DecisionRefused { decision, .. }
+        | Event::ActionSucceeded { decision }
+        | Event::ActionFailed { decision } => mine(decision.org),
+        Event::StageStarted { .. }
+        | Event::CampaignFinished { .. }
+        | Event::AssetCompromised { .. }
+        | Event::Escalated { .. }
+        | Event::RecordsStolen { .. }
+        | Event::AssetDamaged { .. }
+        | Event::AssetWiped { .. }
+        | Event::InfrastructureRemoved { .. } => false,
+        Event::Detected { org, .. } => mine(*org),
+        Event::Evicted { asset, .. } => scenario
+            .assets
+            .get(*asset as usize)
+            .is_some_and(|a| mine(a.owner)),
+        Event::MessageDelivered { from, to, .. } => mine(*from) || mine(*to),
+        Event::AssistanceArrived { from, to, .. } => mine(*from) || mine(*to),
+        Event::AssetDefaced { .. }
+        | Event::PublicAttribution { .. }
+        | Event::PublicStatement { .. }
+        | Event::AlertRaised { .. }
+        | Event::Article5Consulted { .. }
+        | Event::LiaisonOpened { .. }
+        | Event::AssetDown { .. }
+        | Event::AssetRecovered { .. }
+        | Event::ObjectiveMet { .. }
+        | Event::ObjectiveFailed { .. } => true,
+    }
+}

@@ -163,11 +163,27 @@ pub enum Trigger {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
-    SetAvailability { asset: AssetIdx, availability: u16 },
-    AddStaff { organisation: OrgIdx, staff: u32 },
-    RevealAttacker { organisation: OrgIdx, attacker: AttackerIdx },
-    FalseLead { organisation: OrgIdx, points_to: String },
-    ChangeTrust { from: OrgIdx, to: OrgIdx, delta: i16 },
+    SetAvailability {
+        asset: AssetIdx,
+        availability: u16,
+    },
+    AddStaff {
+        organisation: OrgIdx,
+        staff: u32,
+    },
+    RevealAttacker {
+        organisation: OrgIdx,
+        attacker: AttackerIdx,
+    },
+    FalseLead {
+        organisation: OrgIdx,
+        points_to: String,
+    },
+    ChangeTrust {
+        from: OrgIdx,
+        to: OrgIdx,
+        delta: i16,
+    },
     PublicTrust(i16),
     AllianceTrust(i16),
 }
@@ -182,16 +198,41 @@ pub struct Objective {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Goal {
-    KeepAvailable { asset: AssetIdx, min: u16, from: u32, to: u32 },
-    ProtectRecords { max_lost: u64 },
-    DetectWithin { attacker: AttackerIdx, turns: u32 },
-    ContainBy { attacker: AttackerIdx, turn: u32 },
-    AttributeCorrectly { attacker: AttackerIdx },
-    DiscloseWithin { turns: u32 },
-    KeepPublicTrust { min: u16 },
-    KeepAllianceTrust { min: u16 },
-    EscalateAppropriately { threshold: u16 },
-    LimitOutage { max_customer_hours: u64 },
+    KeepAvailable {
+        asset: AssetIdx,
+        min: u16,
+        from: u32,
+        to: u32,
+    },
+    ProtectRecords {
+        max_lost: u64,
+    },
+    DetectWithin {
+        attacker: AttackerIdx,
+        turns: u32,
+    },
+    ContainBy {
+        attacker: AttackerIdx,
+        turn: u32,
+    },
+    AttributeCorrectly {
+        attacker: AttackerIdx,
+    },
+    DiscloseWithin {
+        turns: u32,
+    },
+    KeepPublicTrust {
+        min: u16,
+    },
+    KeepAllianceTrust {
+        min: u16,
+    },
+    EscalateAppropriately {
+        threshold: u16,
+    },
+    LimitOutage {
+        max_customer_hours: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,15 +247,27 @@ impl Scenario {
         &self.decisions[kind as usize]
     }
     pub fn team_index(&self, id: &str) -> Option<TeamIdx> {
-        self.teams.iter().position(|t| t.id == id).map(|i| i as TeamIdx)
+        self.teams
+            .iter()
+            .position(|t| t.id == id)
+            .map(|i| i as TeamIdx)
     }
     pub fn org_index(&self, id: &str) -> Option<OrgIdx> {
-        self.organisations.iter().position(|o| o.id == id).map(|i| i as OrgIdx)
+        self.organisations
+            .iter()
+            .position(|o| o.id == id)
+            .map(|i| i as OrgIdx)
     }
     pub fn asset_index(&self, id: &str) -> Option<AssetIdx> {
-        self.assets.iter().position(|a| a.id == id).map(|i| i as AssetIdx)
+        self.assets
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| i as AssetIdx)
     }
     pub fn attacker_index(&self, id: &str) -> Option<AttackerIdx> {
-        self.attackers.iter().position(|a| a.id == id).map(|i| i as AttackerIdx)
+        self.attackers
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| i as AttackerIdx)
     }
 }

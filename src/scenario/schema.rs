@@ -413,13 +413,29 @@ pub enum Trigger {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
-    SetAvailability { asset: String, availability: u16 },
-    AddStaff { organisation: String, staff: u32 },
+    SetAvailability {
+        asset: String,
+        availability: u16,
+    },
+    AddStaff {
+        organisation: String,
+        staff: u32,
+    },
     /// Gives an organisation an indicator of the attacker (as if detected).
-    RevealAttacker { organisation: String, attacker: String },
+    RevealAttacker {
+        organisation: String,
+        attacker: String,
+    },
     /// Plants a misleading attribution lead with an organisation.
-    FalseLead { organisation: String, points_to: String },
-    ChangeTrust { from: String, to: String, delta: i16 },
+    FalseLead {
+        organisation: String,
+        points_to: String,
+    },
+    ChangeTrust {
+        from: String,
+        to: String,
+        delta: i16,
+    },
     PublicTrust(i16),
     AllianceTrust(i16),
 }
@@ -438,7 +454,12 @@ pub struct Objective {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Goal {
     /// The asset's availability stays at or above `min` on every turn in `from..=to`.
-    KeepAvailable { asset: String, min: u16, from: u32, to: u32 },
+    KeepAvailable {
+        asset: String,
+        min: u16,
+        from: u32,
+        to: u32,
+    },
     /// No more than `max` records leave in total.
     ProtectRecords { max_lost: u64 },
     /// Some defender detects the attacker within `turns` of its first action.

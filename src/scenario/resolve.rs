@@ -91,14 +91,14 @@ impl Cx {
 
     /// Reports an unknown reference, suggesting the closest known id.
     #[allow(clippy::too_many_arguments)]
-    fn unknown<'k, V>(
+    fn unknown<V>(
         &mut self,
         file: usize,
         target: &Target,
         field: &'static str,
         what: &str,
         id: &str,
-        known: &BTreeMap<&'k str, V>,
+        known: &BTreeMap<&str, V>,
     ) {
         let help = if self.suggestions < MAX_SUGGESTIONS {
             self.suggestions += 1;
@@ -1331,7 +1331,7 @@ mod tests {
             Some(days_from_civil(2020, 7, 24) * 1440 + 1200)
         );
         assert_eq!(parse_start("2021-02-29T00:00"), None);
-        assert_eq!(parse_start("2020-02-29T00:00").is_some(), true);
+        assert!(parse_start("2020-02-29T00:00").is_some());
         assert_eq!(parse_start("2020-13-01T00:00"), None);
         assert_eq!(parse_start("2020-01-01 00:00"), None);
         assert_eq!(parse_start("2020-01-01T24:00"), None);

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::policy::PolicyKind;
+use crate::report::summary;
 use crate::scenario::builtin;
 use crate::scenario::diagnostics::ScenarioError;
 use crate::scenario::load::{self, LoadOptions, Loaded};
@@ -15,10 +16,13 @@ use crate::session::log::{self, SessionLog};
 use crate::session::replay::{self, ReplayError};
 use crate::session::{Controller, Session};
 use crate::sim::resources::ObjectiveStatus;
-use crate::report::summary;
 
 #[derive(Parser, Debug)]
-#[command(name = "kizuna", version, about = "A tabletop cyber-incident exercise simulator for the Japan–US alliance")]
+#[command(
+    name = "kizuna",
+    version,
+    about = "A tabletop cyber-incident exercise simulator for the Japan–US alliance"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -136,7 +140,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             max_log_bytes,
         } => replay_cmd(&log, until, max_log_bytes),
         Command::Gen { assets, seed } => {
-            let text = crate::gen::generate_ron(assets, seed);
+            let text = crate::worldgen::generate_ron(assets, seed);
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -190,7 +194,11 @@ fn check(files: &[PathBuf], opts: &LoadOptions) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Parses `ID=POLICY` pairs.
@@ -236,7 +244,12 @@ fn run(
     ) {
         Ok(c) => c,
         Err(e) => {
-            let known: Vec<&str> = loaded.scenario.teams.iter().map(|t| t.id.as_str()).collect();
+            let known: Vec<&str> = loaded
+                .scenario
+                .teams
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect();
             return fail(&format!("{e} (teams: {})", known.join(", ")));
         }
     };

@@ -1,5 +1,15 @@
 //! Kizuna: a tabletop cyber-incident exercise simulator for the Japan–US alliance.
+//!
+//! Layers, bottom up: `scenario` (files → checked data), `sim` (the seeded
+//! ECS world), `session` (turn loop, log, replay, views), `policy`
+//! (computer players), `report` and `cli` (presentation).
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod policy;
+pub mod report;
 pub mod scenario;
+pub mod session;
 pub mod sim;
+pub mod time;
+pub mod worldgen;

@@ -35,7 +35,10 @@ mod tests {
     fn known_dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(18_831), (2021, 7, 23));
-        assert_eq!(format_minute(18_831 * 1440 + 20 * 60), "2021-07-23 20:00 JST");
+        assert_eq!(
+            format_minute(18_831 * 1440 + 20 * 60),
+            "2021-07-23 20:00 JST"
+        );
         assert_eq!(turn_start(600, 60, 3), 720);
     }
 }

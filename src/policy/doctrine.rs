@@ -14,9 +14,7 @@
 //! 7. Consult under Article 5 once the impact passes the threshold.
 //! 8. Ask for assistance when out of staff with compromises to handle.
 
-use crate::scenario::model::{
-    Authority, Goal, OrgIdx, OrganisationKind,
-};
+use crate::scenario::model::{Authority, Goal, OrgIdx, OrganisationKind};
 use crate::session::view::TeamView;
 use crate::sim::decision::{Action, Decision, Tlp};
 

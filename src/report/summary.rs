@@ -121,7 +121,12 @@ pub fn outcome_text(session: &Session, final_hash: u64) -> String {
         objectives.score
     );
     for (o, s) in scenario.objectives.iter().zip(&objectives.status) {
-        out.push_str(&format!("  [{:^7}] {} — {}\n", status_name(*s), o.id, o.title.en));
+        out.push_str(&format!(
+            "  [{:^7}] {} — {}\n",
+            status_name(*s),
+            o.id,
+            o.title.en
+        ));
     }
     out.push_str(&format!(
         "records lost {}, customer-hours lost {}, peak impact {}‰, compromises {}, detections {}, public trust {}‰, alliance trust {}‰\n",
@@ -150,12 +155,7 @@ pub fn json(session: &Session, final_hash: u64) -> Value {
         .zip(session.controllers())
         .map(|(t, c)| json!({"id": t.id, "controller": c.to_string()}))
         .collect();
-    let refused: usize = session
-        .log()
-        .turns
-        .iter()
-        .map(|t| t.decisions.len())
-        .sum();
+    let refused: usize = session.log().turns.iter().map(|t| t.decisions.len()).sum();
     json!({
         "scenario": scenario.id,
         "seed": session.log().seed,

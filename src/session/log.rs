@@ -155,7 +155,10 @@ impl SessionLog {
         if meta.len() > max_bytes {
             return Err(Problem::whole_file(
                 &shown,
-                format!("the log is {} bytes, over the {max_bytes}-byte limit", meta.len()),
+                format!(
+                    "the log is {} bytes, over the {max_bytes}-byte limit",
+                    meta.len()
+                ),
             )
             .with_help("raise the limit with --max-log-bytes if the log is genuine")
             .into());
@@ -165,7 +168,10 @@ impl SessionLog {
         let text = String::from_utf8(bytes).map_err(|e| {
             Problem::whole_file(
                 &shown,
-                format!("the log is not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to()),
+                format!(
+                    "the log is not UTF-8 text (bad byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
             )
         })?;
         SessionLog::parse(&shown, &text)

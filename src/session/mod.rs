@@ -73,7 +73,12 @@ pub enum SessionError {
 
 impl Session {
     /// A new session; `controllers` holds one entry per team, in team order.
-    pub fn new(loaded: &Loaded, seed: u64, controllers: Vec<Controller>, hash_every_turn: bool) -> Session {
+    pub fn new(
+        loaded: &Loaded,
+        seed: u64,
+        controllers: Vec<Controller>,
+        hash_every_turn: bool,
+    ) -> Session {
         let scenario = Arc::new(loaded.scenario.clone());
         let log = SessionLog {
             format: log::LOG_FORMAT,
@@ -275,7 +280,12 @@ impl Session {
         Ok(session)
     }
 
-    pub(crate) fn from_parts(sim: Sim, log: SessionLog, controllers: Vec<Controller>, chain: u64) -> Session {
+    pub(crate) fn from_parts(
+        sim: Sim,
+        log: SessionLog,
+        controllers: Vec<Controller>,
+        chain: u64,
+    ) -> Session {
         Session {
             sim,
             log,
@@ -285,7 +295,11 @@ impl Session {
         }
     }
 
-    pub(crate) fn replay_turn(&mut self, decisions: Vec<Decision>, overrides: Vec<Override>) -> TurnOutcome {
+    pub(crate) fn replay_turn(
+        &mut self,
+        decisions: Vec<Decision>,
+        overrides: Vec<Override>,
+    ) -> TurnOutcome {
         self.apply_turn(decisions, overrides)
     }
 }

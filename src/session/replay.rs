@@ -18,14 +18,20 @@ pub enum ReplayError {
     NoFiles,
     #[error("the scenario embedded in the log does not load")]
     Scenario(#[source] ScenarioError),
-    #[error("the embedded scenario files were changed: their hash is {actual}, the log says {recorded}")]
+    #[error(
+        "the embedded scenario files were changed: their hash is {actual}, the log says {recorded}"
+    )]
     SourceHash { recorded: String, actual: String },
     #[error("the log names team '{0}', which the scenario does not have")]
     Team(String),
     #[error("team '{team}' has an unknown controller '{controller}'")]
     Controller { team: String, controller: String },
     #[error("turn record {index} says turn {found}, expected turn {expected}")]
-    TurnNumber { index: usize, found: u32, expected: u32 },
+    TurnNumber {
+        index: usize,
+        found: u32,
+        expected: u32,
+    },
     #[error("turn {turn}: {problem}")]
     BadInput { turn: u32, problem: String },
     #[error("turn {turn}: state hash differs: the log says {recorded}, the replay gives {actual}")]
@@ -55,7 +61,10 @@ pub struct ReplaySummary {
 
 /// Rebuilds the session in `log` up to `until` turns (all if `None`),
 /// checking each turn's hash.
-pub fn replay(log: &SessionLog, until: Option<u32>) -> Result<(Session, ReplaySummary), ReplayError> {
+pub fn replay(
+    log: &SessionLog,
+    until: Option<u32>,
+) -> Result<(Session, ReplaySummary), ReplayError> {
     if log.format != log::LOG_FORMAT {
         return Err(ReplayError::Format(log.format));
     }
@@ -64,7 +73,8 @@ pub fn replay(log: &SessionLog, until: Option<u32>) -> Result<(Session, ReplaySu
     for f in &log.files {
         sources = sources.with(f.path.clone(), f.text.clone());
     }
-    let loaded = load::load(&sources, &main.path, &LoadOptions::default()).map_err(ReplayError::Scenario)?;
+    let loaded =
+        load::load(&sources, &main.path, &LoadOptions::default()).map_err(ReplayError::Scenario)?;
     let actual = log::hex(load::source_hash(&log.source_files()));
     if actual != log.source_hash {
         return Err(ReplayError::SourceHash {
@@ -103,10 +113,11 @@ pub fn replay(log: &SessionLog, until: Option<u32>) -> Result<(Session, ReplaySu
             });
         }
         for o in &record.overrides {
-            o.validate(&scenario).map_err(|problem| ReplayError::BadInput {
-                turn: expected,
-                problem,
-            })?;
+            o.validate(&scenario)
+                .map_err(|problem| ReplayError::BadInput {
+                    turn: expected,
+                    problem,
+                })?;
         }
         session.replay_turn(record.decisions.clone(), record.overrides.clone());
         let actual = log::hex(session.chain_hash());

@@ -15,6 +15,8 @@ use super::effects;
 
 /// Lateral moves one attacker may make in a turn.
 const MAX_MOVES_PER_TURN: usize = 2;
+/// Turns an attacker keeps looking for unreached targets before moving on.
+const PATIENCE: u32 = 4;
 /// Chance (bp, before skill) to move to a linked asset with no matching weakness.
 const BASE_MOVE_BP: u32 = 2_500;
 
@@ -45,10 +47,7 @@ pub fn advance_campaigns(
         campaign.first_action.get_or_insert(clock.turn);
         campaign.turns_in_stage += 1;
 
-        let held: Vec<(Entity, Compromise)> = super::sorted_compromises(world, compromises)
-            .into_iter()
-            .filter(|(_, c)| c.attacker == i)
-            .collect();
+        let held = attacker_holdings(world, compromises, i);
         // Evicted everywhere: go back to the first stage and try again.
         if held.is_empty() && stage.action != StageAction::InitialAccess && campaign.stage > 0 {
             campaign.stage = 0;
@@ -68,6 +67,17 @@ pub fn advance_campaigns(
             idx: i,
             stage,
             turn: clock.turn,
+        };
+        // Impact stages first work their way to targets not yet held.
+        let impact_stage = !matches!(
+            stage.action,
+            StageAction::InitialAccess | StageAction::Escalate | StageAction::LateralMovement
+        );
+        let held = if impact_stage && stage.targets.iter().any(|&t| !holds(&held, t)) {
+            lateral_movement(world, &ctx, &held, rng, &campaign);
+            attacker_holdings(world, compromises, i)
+        } else {
+            held
         };
         let done = match stage.action {
             StageAction::InitialAccess => initial_access(world, &ctx, &held, rng),
@@ -123,6 +133,17 @@ pub fn advance_campaigns(
         }
         put(world, entity, campaign);
     }
+}
+
+fn attacker_holdings(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    attacker: AttackerIdx,
+) -> Vec<(Entity, Compromise)> {
+    super::sorted_compromises(world, compromises)
+        .into_iter()
+        .filter(|(_, c)| c.attacker == attacker)
+        .collect()
 }
 
 struct Ctx<'a> {
@@ -294,6 +315,8 @@ fn lateral_movement(
             }
         }
     }
+    // Done when every target is held, or when some are and the attacker
+    // has spent long enough looking for the rest.
     let held_targets = ctx
         .stage
         .targets
@@ -301,7 +324,7 @@ fn lateral_movement(
         .filter(|t| taken.contains(t))
         .count();
     held_targets == ctx.stage.targets.len()
-        || (held_targets > 0 && campaign.turns_in_stage >= ctx.stage.min_turns)
+        || (held_targets > 0 && campaign.turns_in_stage >= ctx.stage.min_turns.max(PATIENCE))
 }
 
 /// Held targets the attacker can reach through its command channel.

@@ -13,6 +13,8 @@ pub mod query;
 pub mod resources;
 pub mod rng;
 mod spawn;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

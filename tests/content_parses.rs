@@ -278,6 +278,19 @@ fn tutorial_parses_and_resolves() {
     let techniques = techniques();
     let ids: BTreeSet<&str> = techniques.iter().map(|t| t.id.as_str()).collect();
     check_references(&s, &library, &ids);
+
+    // Every text has real English and Japanese.
+    let mut texts = vec![&s.title, &s.description];
+    texts.extend(s.assets.iter().map(|a| &a.name));
+    texts.extend(s.attackers.iter().map(|a| &a.name));
+    texts.extend(s.injects.iter().flat_map(|i| [&i.title, &i.text]));
+    texts.extend(s.objectives.iter().map(|o| &o.title));
+    texts.extend(s.teams.iter().map(|t| &t.name));
+    texts.extend(s.organisations.iter().filter_map(|o| o.name.as_ref()));
+    for t in texts {
+        assert!(!t.en.trim().is_empty(), "{t:?}");
+        assert!(!t.ja.is_ascii(), "Japanese text missing: {t:?}");
+    }
 }
 
 #[test]
@@ -291,4 +304,24 @@ fn generated_scenario_resolves() {
     let techniques = techniques();
     let ids: BTreeSet<&str> = techniques.iter().map(|t| t.id.as_str()).collect();
     check_references(&s, &library, &ids);
+}
+
+#[test]
+fn authoring_reference_lists_the_decision_catalogue() {
+    let doc = read("docs/scenario-format.md");
+    let decisions: Vec<DecisionSpec> = parse("assets/decisions.ron");
+    for d in &decisions {
+        let row = format!("| `{:?}` |", d.kind);
+        let line = doc
+            .lines()
+            .find(|l| l.starts_with(&row))
+            .unwrap_or_else(|| panic!("no row for {:?} in docs/scenario-format.md", d.kind));
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let expected = [
+            d.staff.to_string(),
+            d.duration.to_string(),
+            format!("{}%", d.success / 100),
+        ];
+        assert_eq!(&cells[3..6], &expected, "{line}");
+    }
 }

@@ -1210,6 +1210,9 @@ fn resolve_org(
                     *slot = *v;
                 }
             }
+            // A library names every organisation it knows; those the
+            // scenario does not pick are simply not in play.
+            None if *file != mf => {}
             None => cx.unknown(*file, &t, "trust", "organisation", k, org_ids),
         }
     }
@@ -1222,6 +1225,9 @@ fn resolve_org(
         .map(|r| {
             r.iter()
                 .filter_map(|id| {
+                    if !reports_in_entry && !org_ids.contains_key(id.as_str()) {
+                        return None;
+                    }
                     cx.lookup(reports_file, &t, "reports_to", "organisation", id, org_ids)
                 })
                 .collect()

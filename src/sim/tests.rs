@@ -70,16 +70,26 @@ fn injects_fire_on_their_turn_and_apply_effects() {
     let cert = ids.org("cert");
     let before = sim.read().staff(cert).capacity;
     let t1 = step(&mut sim, vec![]);
-    assert!(!t1.events.iter().any(|e| matches!(e, Event::InjectFired { .. })));
+    assert!(
+        !t1.events
+            .iter()
+            .any(|e| matches!(e, Event::InjectFired { .. }))
+    );
     let t2 = step(&mut sim, vec![]);
-    assert!(t2.events.contains(&Event::InjectFired { inject: 0, to: vec![0] }));
+    assert!(t2.events.contains(&Event::InjectFired {
+        inject: 0,
+        to: vec![0]
+    }));
     assert_eq!(sim.read().staff(cert).capacity, before + 2);
     // AfterInject(advisory, 3) fires three turns after turn 2.
     for _ in 3..5 {
         step(&mut sim, vec![]);
     }
     let t5 = step(&mut sim, vec![]);
-    assert!(t5.events.contains(&Event::InjectFired { inject: 2, to: vec![1] }));
+    assert!(t5.events.contains(&Event::InjectFired {
+        inject: 2,
+        to: vec![1]
+    }));
 }
 
 #[test]
@@ -94,7 +104,10 @@ fn decisions_are_refused_with_reasons() {
         org: op,
         action: Action::Takedown { attacker: 0 },
     };
-    assert!(matches!(sim.check(&takedown, 0), Err(Refusal::MissingAuthority(_))));
+    assert!(matches!(
+        sim.check(&takedown, 0),
+        Err(Refusal::MissingAuthority(_))
+    ));
     let foreign = Decision {
         org: uscert,
         action: Action::Isolate { asset: web },
@@ -109,7 +122,10 @@ fn decisions_are_refused_with_reasons() {
         org: op,
         action: Action::Hunt { asset: web },
     };
-    assert!(matches!(sim.check(&hunt, 10), Err(Refusal::NotEnoughStaff { .. })));
+    assert!(matches!(
+        sim.check(&hunt, 10),
+        Err(Refusal::NotEnoughStaff { .. })
+    ));
 
     let out = step(&mut sim, vec![hunt.clone(), takedown.clone()]);
     assert_eq!(out.refused.len(), 1);
@@ -152,8 +168,10 @@ fn detection_informs_only_the_detecting_organisation() {
         let mut sim = Sim::new(s.clone(), seed);
         for _ in 0..16 {
             let out = step(&mut sim, vec![]);
-            if let Some(Event::Detected { org, .. }) =
-                out.events.iter().find(|e| matches!(e, Event::Detected { .. }))
+            if let Some(Event::Detected { org, .. }) = out
+                .events
+                .iter()
+                .find(|e| matches!(e, Event::Detected { .. }))
             {
                 let read = sim.read();
                 assert!(!read.knowledge(*org).compromises.is_empty());
@@ -190,7 +208,10 @@ fn isolation_caps_availability_and_restore_evicts() {
         step(&mut sim, vec![isolate.clone()]);
     }
     assert!(sim.read().defences(mail).isolated);
-    assert_eq!(sim.read().availability()[mail as usize], super::phases::cascade::ISOLATED_CAP);
+    assert_eq!(
+        sim.read().availability()[mail as usize],
+        super::phases::cascade::ISOLATED_CAP
+    );
     // Wipe the domain controller by hand, then restore it from backups.
     override_turn(
         &mut sim,
@@ -225,7 +246,10 @@ fn outages_cascade_after_the_buffer_and_cycles_settle() {
     // A cycle: power depends on the mail gateway that depends on power.
     s.assets[power as usize]
         .dependencies
-        .push(crate::scenario::model::Dependency { asset: mail, buffer: 0 });
+        .push(crate::scenario::model::Dependency {
+            asset: mail,
+            buffer: 0,
+        });
     let s = Arc::new(s);
     let mut sim = Sim::new(s.clone(), 1);
     override_turn(
@@ -283,7 +307,11 @@ fn shared_intel_arrives_after_the_channel_delay() {
     step(&mut sim, vec![]);
     assert!(sim.turn() == sent + 2);
     let out = step(&mut sim, vec![]);
-    assert!(sim.read().knowledge(uscert).knows_attacker(0), "{:?}", out.events);
+    assert!(
+        sim.read().knowledge(uscert).knows_attacker(0),
+        "{:?}",
+        out.events
+    );
     // Red needs more trust than the US CERT has in... the sender's own view.
     let red = Decision {
         org: uscert,
@@ -292,7 +320,10 @@ fn shared_intel_arrives_after_the_channel_delay() {
             tlp: Tlp::Red,
         },
     };
-    assert!(matches!(sim.check(&red, 0), Err(Refusal::TlpNotPermitted { .. })));
+    assert!(matches!(
+        sim.check(&red, 0),
+        Err(Refusal::TlpNotPermitted { .. })
+    ));
 }
 
 #[test]
@@ -304,8 +335,14 @@ fn objectives_fail_when_records_leave_and_the_score_drops() {
         last = step(&mut sim, vec![]).score;
     }
     let status = &sim.read().objectives().status;
-    assert!(status.iter().all(|s| *s != ObjectiveStatus::Pending), "all settled at the end");
-    let failed = status.iter().filter(|s| **s == ObjectiveStatus::Failed).count();
+    assert!(
+        status.iter().all(|s| *s != ObjectiveStatus::Pending),
+        "all settled at the end"
+    );
+    let failed = status
+        .iter()
+        .filter(|s| **s == ObjectiveStatus::Failed)
+        .count();
     assert!(failed >= 1);
     assert!(last < 100);
     assert!(sim.ended());
@@ -356,5 +393,9 @@ fn an_override_naming_nothing_is_ignored_not_fatal() {
             availability: 0,
         },
     );
-    assert!(out.events.iter().any(|e| matches!(e, Event::Overridden { what, .. } if what.starts_with("ignored"))));
+    assert!(
+        out.events
+            .iter()
+            .any(|e| matches!(e, Event::Overridden { what, .. } if what.starts_with("ignored")))
+    );
 }

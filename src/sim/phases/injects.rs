@@ -122,7 +122,8 @@ fn triggered(world: &World, trigger: &Trigger, turn: u32) -> bool {
             let e = world.resource::<Index>().attackers[*attacker as usize];
             world
                 .get::<Campaign>(e)
-                .is_some_and(|c| c.stage >= *stage || c.finished)
+                // Stages count from 1 in scenario files.
+                .is_some_and(|c| c.stage + 1 >= *stage || c.finished)
         }
         Trigger::DecisionTaken(kind) => decision_taken(world, *kind),
         Trigger::AfterInject { inject, delay } => world.resource::<InjectsFired>().0

@@ -443,6 +443,8 @@ pub struct TokenIndex<'t> {
     text: &'t str,
     toks: Vec<ValTok>,
     frames: Vec<Frame>,
+    /// Every field key (`ident :`) and the frame it is in.
+    keys: Vec<((usize, usize), u32)>,
 }
 
 /// What to point at: optionally a top-level section (`assets`), an entity
@@ -513,11 +515,13 @@ impl<'t> TokenIndex<'t> {
         }];
         let mut stack: Vec<u32> = vec![0];
         let mut keys: Vec<Option<(usize, usize)>> = vec![None];
+        let mut all_keys = Vec::new();
         for (i, t) in raw.iter().enumerate() {
             let frame = stack.last().copied().unwrap_or(0);
             let next_is_colon = raw.get(i + 1).is_some_and(|n| n.kind == TokKind::Colon);
             match t.kind {
                 TokKind::Ident if next_is_colon => {
+                    all_keys.push(((t.start, t.end), frame));
                     if let Some(k) = keys.last_mut() {
                         *k = Some((t.start, t.end));
                     }
@@ -557,7 +561,12 @@ impl<'t> TokenIndex<'t> {
         for f in &mut frames {
             f.end = f.end.min(len);
         }
-        TokenIndex { text, toks, frames }
+        TokenIndex {
+            text,
+            toks,
+            frames,
+            keys: all_keys,
+        }
     }
 
     fn slice(&self, span: (usize, usize)) -> &str {
@@ -664,7 +673,28 @@ impl<'t> TokenIndex<'t> {
         {
             return (t.span.0, t.span.1 - t.span.0);
         }
+        if let Some(field) = target.field
+            && let Some((span, _)) = self
+                .keys
+                .iter()
+                .find(|(k, f)| self.slice(*k) == field && self.within(*f, base))
+        {
+            return (span.0, span.1 - span.0);
+        }
         fallback
+    }
+
+    /// True if frame `f` is `base` or nested inside it.
+    fn within(&self, mut f: u32, base: u32) -> bool {
+        loop {
+            if f == base {
+                return true;
+            }
+            match self.frames.get(f as usize).and_then(|fr| fr.parent) {
+                Some(p) => f = p,
+                None => return false,
+            }
+        }
     }
 
     fn first_token_span(&self) -> (usize, usize) {

@@ -295,7 +295,7 @@ fn tutorial_parses_and_resolves() {
 
 #[test]
 fn generated_scenario_resolves() {
-    let s = kizuna::r#gen::generate(300, 7);
+    let s = kizuna::worldgen::generate(300, 7);
     let library: Vec<_> = s
         .include
         .iter()

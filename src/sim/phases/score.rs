@@ -85,11 +85,7 @@ pub fn score_objectives(world: &mut World) {
         .filter(|(_, s)| **s != ObjectiveStatus::Failed)
         .map(|(o, _)| u64::from(o.weight))
         .sum();
-    objectives.score = if total == 0 {
-        100
-    } else {
-        (kept * 100 / total) as u32
-    };
+    objectives.score = (kept * 100).checked_div(total).unwrap_or(100) as u32;
     objectives.ended = last;
     objectives.final_turn = last;
     *world.resource_mut::<Objectives>() = objectives;

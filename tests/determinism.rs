@@ -61,8 +61,8 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["e26f67dd91f78e0b", "aaad9d628f1c6679", "7b401d6eb0d28f52"];
-const GOLDEN_EXERCISE: [&str; 3] = ["c0c3cfa42a1cdf93", "a6c6ed564f3ec0b1", "427bec27eb4066ea"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["ee18e7a23a2c817e", "3705c8ce9993aef0", "43c2adcc580f44be"];
+const GOLDEN_EXERCISE: [&str; 3] = ["badf113c9860c995", "298e23daf67bd1d9", "c53ee30640123ad1"];
 
 #[test]
 fn a_logged_session_replays_bit_for_bit() {

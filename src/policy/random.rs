@@ -19,7 +19,7 @@ pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
         }
         for _ in 0..TRIES_PER_ORG {
             let kind = DecisionKind::ALL[rng.below(DecisionKind::ALL.len() as u32) as usize];
-            if let Some(action) = random_action(kind, view, rng)
+            if let Some(action) = random_action(kind, view, org, rng)
                 && plan.try_add(Decision { org, action })
             {
                 break;
@@ -29,14 +29,33 @@ pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
     plan.decisions
 }
 
-fn random_action(kind: DecisionKind, view: &TeamView, rng: &mut SimRng) -> Option<Action> {
-    let assets = view.assets().len() as u32;
+fn random_action(
+    kind: DecisionKind,
+    view: &TeamView,
+    org: u16,
+    rng: &mut SimRng,
+) -> Option<Action> {
+    let mine = view.actionable_assets(org);
+    let assets = mine.len() as u32;
     let orgs = view.organisations().len() as u32;
     let attackers = view.attacker_count() as u32;
-    if assets == 0 {
+    let needs_asset = matches!(
+        kind,
+        DecisionKind::Monitor
+            | DecisionKind::Hunt
+            | DecisionKind::Isolate
+            | DecisionKind::Patch
+            | DecisionKind::Restore
+            | DecisionKind::ResetCredentials
+    );
+    if assets == 0 && needs_asset {
         return None;
     }
-    let a = rng.below(assets);
+    let a = if assets == 0 {
+        0
+    } else {
+        mine[rng.below(assets) as usize]
+    };
     Some(match kind {
         DecisionKind::Monitor => Action::Monitor { asset: a },
         DecisionKind::Hunt => Action::Hunt { asset: a },

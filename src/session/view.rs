@@ -65,6 +65,22 @@ impl<'a> TeamView<'a> {
     pub fn assets(&self) -> &'a [crate::scenario::model::Asset] {
         &self.read.scenario().assets
     }
+    /// Assets an organisation of the team may act on: its own, or the
+    /// whole team's if it has incident-response authority.
+    pub fn actionable_assets(&self, org: OrgIdx) -> &'a [AssetIdx] {
+        let ownership = self.read.ownership();
+        let responder = self
+            .organisations()
+            .get(org as usize)
+            .is_some_and(|o| o.has(crate::scenario::model::Authority::IncidentResponse));
+        if !self.is_mine(org) {
+            &[]
+        } else if responder {
+            &ownership.by_team[self.team as usize]
+        } else {
+            &ownership.by_org[org as usize]
+        }
+    }
     pub fn decision_rule(&self, kind: crate::scenario::model::DecisionKind) -> &'a DecisionRule {
         self.read.scenario().decision(kind)
     }

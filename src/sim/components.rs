@@ -75,13 +75,6 @@ pub struct Defences {
     pub hunt_bp: u16,
 }
 
-/// Turns each dependency (in scenario order) has been down; buffers hold
-/// the asset up until the count passes the dependency's buffer.
-#[derive(Component, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Supply {
-    pub starved: Vec<u32>,
-}
-
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Records {
     pub held: u64,

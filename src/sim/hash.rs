@@ -97,15 +97,14 @@ pub fn state_hash(world: &mut World) -> u64 {
             enc.bool(d.backups_intact);
             enc.u16(d.hunt_bp);
         }
-        if let Some(s) = world.get::<Supply>(e) {
-            enc.len(s.starved.len());
-            s.starved.iter().for_each(|&v| enc.u32(v));
-        }
         if let Some(r) = world.get::<Records>(e) {
             enc.u64(r.held);
             enc.u64(r.lost);
         }
     }
+    let supply = world.resource::<Supply>();
+    enc.len(supply.starved.len());
+    supply.starved.iter().for_each(|&v| enc.u32(v));
     enc.len(index.attackers.len());
     for &e in &index.attackers {
         if let Some(c) = world.get::<Campaign>(e) {
@@ -174,6 +173,7 @@ pub fn state_hash(world: &mut World) -> u64 {
     enc.u64(m.customer_minutes_lost);
     enc.u16(m.impact);
     enc.u16(m.peak_impact);
+    enc.u64(m.outage_rate);
     enc.u32(m.compromises_total);
     enc.u32(m.detections);
     enc.u32(m.assets_down);

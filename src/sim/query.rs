@@ -84,6 +84,9 @@ impl<'w> SimRead<'w> {
     pub fn mailbox(&self) -> &'w [IntelMessage] {
         &self.world.resource::<Mailbox>().0
     }
+    pub fn ownership(&self) -> &'w Ownership {
+        self.world.resource::<Ownership>()
+    }
     pub fn injects_fired(&self) -> &'w [Option<u32>] {
         &self.world.resource::<InjectsFired>().0
     }

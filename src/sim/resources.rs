@@ -92,6 +92,8 @@ pub struct Metrics {
     pub impact: u16,
     pub peak_impact: u16,
     /// First turn the impact reached the escalation threshold of any objective.
+    /// Customer-minutes lost per turn at the current availability.
+    pub outage_rate: u64,
     pub compromises_total: u32,
     pub detections: u32,
     pub assets_down: u32,
@@ -152,3 +154,60 @@ pub struct LastHash(pub Option<u64>);
 /// Assets whose hunt boost is live for the next detection round.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hunts(pub Vec<u32>);
+
+/// The dependency graph in flat arrays, built once: for each asset, the
+/// dependants that lean on it, with the global index of that edge.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Dependants {
+    /// `edges[offsets[a]..offsets[a + 1]]` lean on asset `a`.
+    pub offsets: Vec<u32>,
+    /// (dependant, edge index into `Supply::starved`, buffer)
+    pub edges: Vec<(u32, u32, u32)>,
+}
+
+impl Dependants {
+    pub fn of(&self, asset: usize) -> &[(u32, u32, u32)] {
+        let (a, b) = (
+            self.offsets[asset] as usize,
+            self.offsets[asset + 1] as usize,
+        );
+        &self.edges[a..b]
+    }
+}
+
+/// Turns each dependency edge has been down, saturating at the edge's
+/// buffer; edges of asset `i` are `starved[offsets[i]..offsets[i + 1]]`
+/// in the scenario's order.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Supply {
+    pub offsets: Vec<u32>,
+    pub starved: Vec<u32>,
+}
+
+/// Whether the cascade must be worked out again this turn.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CascadeState {
+    /// An asset's own availability or isolation changed.
+    pub dirty: bool,
+    /// A buffer is running down, so a fall may come without any change.
+    pub pending: bool,
+    /// The availability map changed in the last cascade.
+    pub changed: bool,
+}
+
+impl Default for CascadeState {
+    fn default() -> Self {
+        CascadeState {
+            dirty: true,
+            pending: false,
+            changed: true,
+        }
+    }
+}
+
+/// Assets by owning organisation and by team, built once.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Ownership {
+    pub by_org: Vec<Vec<u32>>,
+    pub by_team: Vec<Vec<u32>>,
+}

@@ -44,9 +44,6 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
                 backups_intact: !matches!(asset.backups, Backups::None),
                 hunt_bp: 0,
             },
-            Supply {
-                starved: vec![0; asset.dependencies.len()],
-            },
             Records {
                 held: asset.records,
                 lost: 0,
@@ -72,6 +69,41 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
         index.attackers.push(e.id());
     }
 
+    let mut supply = Supply {
+        offsets: Vec::with_capacity(scenario.assets.len() + 1),
+        starved: Vec::new(),
+    };
+    let mut leaning: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); scenario.assets.len()];
+    for (i, asset) in scenario.assets.iter().enumerate() {
+        supply.offsets.push(supply.starved.len() as u32);
+        for dep in &asset.dependencies {
+            let edge = supply.starved.len() as u32;
+            leaning[dep.asset as usize].push((i as u32, edge, dep.buffer));
+            supply.starved.push(0);
+        }
+    }
+    supply.offsets.push(supply.starved.len() as u32);
+    let mut dependants = Dependants::default();
+    for list in leaning {
+        dependants.offsets.push(dependants.edges.len() as u32);
+        dependants.edges.extend(list);
+    }
+    dependants.offsets.push(dependants.edges.len() as u32);
+    world.insert_resource(supply);
+    world.insert_resource(dependants);
+    world.insert_resource(CascadeState::default());
+    let mut ownership = Ownership {
+        by_org: vec![Vec::new(); scenario.organisations.len()],
+        by_team: vec![Vec::new(); scenario.teams.len()],
+    };
+    for (i, asset) in scenario.assets.iter().enumerate() {
+        let owner = &scenario.organisations[asset.owner as usize];
+        ownership.by_org[asset.owner as usize].push(i as u32);
+        if let Some(team) = owner.team {
+            ownership.by_team[team as usize].push(i as u32);
+        }
+    }
+    world.insert_resource(ownership);
     world.insert_resource(Rules(scenario.clone()));
     world.insert_resource(Clock { seed, turn: 1 });
     world.insert_resource(index);

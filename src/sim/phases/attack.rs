@@ -396,6 +396,7 @@ fn impact(
         if let Some(mut h) = world.get_mut::<Health>(e) {
             *h = health;
         }
+        effects::mark_cascade(world);
         if let Some(mut d) = world.get_mut::<Defences>(e) {
             *d = def;
         }

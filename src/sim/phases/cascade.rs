@@ -2,14 +2,17 @@
 //!
 //! An asset delivers the least of its own availability (capped while
 //! isolated) and the availability of every dependency that is down (below
-//! half) and has been down for longer than the dependant's buffer (backup
-//! power, caches, stock) can ride out. A buffer of 0 means the fall is felt
-//! the same turn; 2 means two turns are ridden out.
+//! half) and has been down for at least the dependant's buffer in turns
+//! (backup power, caches, stock). A buffer of 0 means the fall is felt the
+//! same turn; 2 means two turns are ridden out.
 //!
 //! Each turn the cascade settles to the greatest fixed point: it starts
-//! from every asset's own availability and only lowers values, so an
-//! outage travels the whole chain at once (power → telecom → everything
-//! else) and a cycle of dependencies recovers as soon as its cause does.
+//! from every asset's own availability and only lowers values, walking
+//! outwards from the assets that are down, so an outage travels the whole
+//! chain at once (power → telecom → everything else) and a cycle of
+//! dependencies recovers as soon as its cause does. When nothing changed
+//! and no buffer is running down, the previous result still holds and the
+//! phase does no work.
 
 use bevy_ecs::prelude::*;
 
@@ -22,68 +25,80 @@ pub const DOWN: u16 = 500;
 /// What an isolated asset still delivers (manual workarounds), permille.
 pub const ISOLATED_CAP: u16 = 300;
 
+#[allow(clippy::too_many_arguments)]
 pub fn propagate_outages(
     rules: Res<Rules>,
+    index: Res<Index>,
+    dependants: Res<Dependants>,
+    mut supply: ResMut<Supply>,
+    mut state: ResMut<CascadeState>,
     mut map: ResMut<AvailabilityMap>,
     mut log: ResMut<TurnLog>,
-    mut settled: Local<Vec<u16>>,
-    mut assets: Query<(&AssetId, &mut Health, &mut Supply, &Defences)>,
+    mut scratch: Local<(Vec<u16>, Vec<u32>)>,
+    mut assets: Query<(&AssetId, &mut Health, &Defences)>,
 ) {
-    let specs = &rules.0.assets;
+    if !state.dirty && !state.pending {
+        state.changed = false;
+        return;
+    }
+    let (settled, work) = &mut *scratch;
     settled.clear();
-    settled.resize(specs.len(), 0);
-    let mut any_down = false;
-    for (id, health, _, defences) in &assets {
+    settled.resize(rules.0.assets.len(), 0);
+    work.clear();
+    for (id, health, defences) in &assets {
         let mut own = health.own_availability;
         if defences.isolated {
             own = own.min(ISOLATED_CAP);
         }
-        any_down |= own < DOWN;
         settled[id.0 as usize] = own;
-    }
-    // Lower values until nothing changes; each pass can only lower, so
-    // this ends within one pass per asset at worst.
-    let mut passes = 0;
-    while any_down && passes <= specs.len() {
-        passes += 1;
-        let mut changed = false;
-        for (id, _, supply, _) in &assets {
-            let i = id.0 as usize;
-            let mut value = settled[i];
-            for (dep, starved) in specs[i].dependencies.iter().zip(&supply.starved) {
-                let upstream = settled[dep.asset as usize];
-                if upstream < DOWN && *starved >= dep.buffer {
-                    value = value.min(upstream);
-                }
-            }
-            if value < settled[i] {
-                settled[i] = value;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
+        if own < DOWN {
+            work.push(id.0);
         }
     }
-    for (id, mut health, mut supply, _) in &mut assets {
-        let i = id.0 as usize;
-        if health.availability != settled[i] {
-            health.availability = settled[i];
+    // Walk out from what is down; values only fall, so this ends.
+    while let Some(upstream) = work.pop() {
+        let value = settled[upstream as usize];
+        for &(dependant, edge, buffer) in dependants.of(upstream as usize) {
+            let d = dependant as usize;
+            if supply.starved[edge as usize] >= buffer && value < settled[d] {
+                settled[d] = value;
+                work.push(dependant);
+            }
         }
-        for (dep, starved) in specs[i].dependencies.iter().zip(supply.starved.iter_mut()) {
-            *starved = if settled[dep.asset as usize] < DOWN {
-                starved.saturating_add(1)
+    }
+    // Buffers run down while a dependency stays down, and refill when it
+    // comes back; a counter that moved may change next turn's result.
+    let mut pending = false;
+    for (i, spec) in rules.0.assets.iter().enumerate() {
+        let first = supply.offsets[i] as usize;
+        for (k, dep) in spec.dependencies.iter().enumerate() {
+            let c = &mut supply.starved[first + k];
+            let next = if settled[dep.asset as usize] < DOWN {
+                (*c + 1).min(dep.buffer)
             } else {
                 0
             };
+            pending |= next != *c;
+            *c = next;
         }
     }
+    let mut changed = false;
     for (i, (&before, &after)) in map.0.iter().zip(settled.iter()).enumerate() {
+        if before == after {
+            continue;
+        }
+        changed = true;
         if before >= DOWN && after < DOWN {
             log.push(Event::AssetDown { asset: i as u32 });
         } else if before < DOWN && after >= DOWN {
             log.push(Event::AssetRecovered { asset: i as u32 });
         }
+        if let Ok((_, mut health, _)) = assets.get_mut(index.assets[i]) {
+            health.availability = after;
+        }
     }
-    std::mem::swap(&mut map.0, &mut *settled);
+    map.0.copy_from_slice(settled);
+    state.dirty = false;
+    state.pending = pending;
+    state.changed = changed;
 }

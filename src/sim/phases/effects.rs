@@ -28,6 +28,12 @@ pub fn set_availability(world: &mut World, asset: AssetIdx, availability: u16) {
     if let Some(mut h) = world.get_mut::<Health>(e) {
         h.own_availability = availability.min(1000);
     }
+    mark_cascade(world);
+}
+
+/// An asset's own availability or isolation changed: the cascade must run.
+pub fn mark_cascade(world: &mut World) {
+    world.resource_mut::<CascadeState>().dirty = true;
 }
 
 pub fn change_trust(world: &mut World, from: OrgIdx, to: OrgIdx, delta: i32) {

@@ -79,7 +79,10 @@ fn take_effect(
             with_defences(world, *asset, |d| d.hunt_bp = HUNT_BP);
             world.resource_mut::<Hunts>().0.push(*asset);
         }
-        Action::Isolate { asset } => with_defences(world, *asset, |d| d.isolated = true),
+        Action::Isolate { asset } => {
+            with_defences(world, *asset, |d| d.isolated = true);
+            effects::mark_cascade(world);
+        }
         Action::Patch { asset } => {
             let n = rules.assets[*asset as usize].vulnerabilities.len().min(64);
             let mask = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
@@ -99,6 +102,7 @@ fn take_effect(
                 h.integrity = 1000;
             }
             with_defences(world, *asset, |d| d.isolated = false);
+            effects::mark_cascade(world);
             evict(world, compromises, *asset, |_| true);
         }
         Action::ResetCredentials { asset } => {

@@ -1,0 +1,29 @@
+//! Runs many 48-turn sessions of a generated world, for profilers:
+//! `cargo run --release --example profile_turns -- 400 200`.
+
+use kizuna::policy::PolicyKind;
+use kizuna::scenario::load::{LoadOptions, load};
+use kizuna::scenario::sources::MemorySources;
+use kizuna::session::{Controller, Session};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let assets: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
+    let sessions: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let text = kizuna::worldgen::generate_ron(assets, 1);
+    let sources = MemorySources::new().with("world.ron", text);
+    let loaded = match load(&sources, "world.ron", &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e:?}");
+            return;
+        }
+    };
+    let teams = vec![Controller::Policy(PolicyKind::Random); loaded.scenario.teams.len()];
+    let mut total = 0u64;
+    for seed in 0..sessions {
+        let mut s = Session::new(&loaded, seed, teams.clone(), false);
+        s.run_exactly(48, |o| total += u64::from(o.score));
+    }
+    println!("{total}");
+}

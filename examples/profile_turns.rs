@@ -10,6 +10,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let assets: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
     let sessions: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let policy: PolicyKind = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(PolicyKind::Random);
     let text = kizuna::worldgen::generate_ron(assets, 1);
     let sources = MemorySources::new().with("world.ron", text);
     let loaded = match load(&sources, "world.ron", &LoadOptions::default()) {
@@ -19,11 +23,18 @@ fn main() {
             return;
         }
     };
-    let teams = vec![Controller::Policy(PolicyKind::Random); loaded.scenario.teams.len()];
+    let teams = vec![Controller::Policy(policy); loaded.scenario.teams.len()];
     let mut total = 0u64;
+    let mut stepping = std::time::Duration::ZERO;
     for seed in 0..sessions {
         let mut s = Session::new(&loaded, seed, teams.clone(), false);
+        let started = std::time::Instant::now();
         s.run_exactly(48, |o| total += u64::from(o.score));
+        stepping += started.elapsed();
     }
-    println!("{total}");
+    let turns = sessions * 48;
+    println!(
+        "{turns} turns, {:.2} µs per turn ({total})",
+        stepping.as_secs_f64() * 1e6 / turns as f64
+    );
 }

@@ -61,8 +61,8 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["ee18e7a23a2c817e", "3705c8ce9993aef0", "43c2adcc580f44be"];
-const GOLDEN_EXERCISE: [&str; 3] = ["badf113c9860c995", "298e23daf67bd1d9", "c53ee30640123ad1"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["ee18e7a23a2c817e", "3705c8ce9993aef0", "160cc0ea7740821a"];
+const GOLDEN_EXERCISE: [&str; 3] = ["badf113c9860c995", "298e23daf67bd1d9", "bb090e72054f278f"];
 
 #[test]
 fn a_logged_session_replays_bit_for_bit() {

@@ -1,5 +1,6 @@
-//! The `random` policy: each organisation, half the time, tries a few
-//! random decisions and keeps the first legal one. A baseline for sweeps
+//! The `random` policy: each organisation, one turn in four, tries a
+//! couple of random decisions and keeps the first legal one — about as
+//! many decisions a turn as a team of people makes. A baseline for sweeps
 //! and a fuzzer for the rules.
 
 use crate::scenario::model::DecisionKind;
@@ -9,12 +10,14 @@ use crate::sim::rng::SimRng;
 
 use super::Plan;
 
-const TRIES_PER_ORG: u32 = 3;
+const TRIES_PER_ORG: u32 = 2;
+/// Chance an organisation acts in a turn, basis points.
+const ACT_BP: u32 = 2_500;
 
 pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
     let mut plan = Plan::new(view);
     for &org in view.my_orgs() {
-        if !rng.chance_bp(5_000) {
+        if !rng.chance_bp(ACT_BP) {
             continue;
         }
         for _ in 0..TRIES_PER_ORG {

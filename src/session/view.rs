@@ -23,7 +23,6 @@ pub enum Viewer {
 /// A borrowed, fog-of-war-respecting window onto the simulation.
 pub struct TeamView<'a> {
     read: SimRead<'a>,
-    sim: &'a Sim,
     team: TeamIdx,
     orgs: &'a [OrgIdx],
 }
@@ -32,12 +31,7 @@ impl<'a> TeamView<'a> {
     pub fn new(sim: &'a Sim, team: TeamIdx) -> Self {
         let read = sim.read();
         let orgs = &read.scenario().teams[team as usize].organisations;
-        TeamView {
-            read,
-            sim,
-            team,
-            orgs,
-        }
+        TeamView { read, team, orgs }
     }
 
     pub fn team(&self) -> TeamIdx {
@@ -165,14 +159,14 @@ impl<'a> TeamView<'a> {
         if !self.is_mine(d.org) {
             return Err(Refusal::NotYourOrganisation);
         }
-        self.sim.check(d, queued_staff)
+        decision::check(&WorldCheck::new_from(self.read.clone()), d, queued_staff)
     }
     pub fn staff_cost(&self, d: &Decision) -> u32 {
         decision::staff_cost(self.read.scenario(), d)
     }
     /// Whether the team has evidence on an attacker (for attribution).
     pub fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
-        self.is_mine(org) && WorldCheck::new_from(self.read).has_evidence(org, attacker)
+        self.is_mine(org) && WorldCheck::new_from(self.read.clone()).has_evidence(org, attacker)
     }
 }
 

@@ -69,7 +69,7 @@ pub fn state_hash(world: &mut World) -> u64 {
 
     let index = world.resource::<Index>().clone();
     enc.len(index.orgs.len());
-    for &e in &index.orgs {
+    for &e in index.orgs.iter() {
         if let Some(s) = world.get::<Staff>(e) {
             enc.u32(s.capacity);
             enc.u32(s.committed);
@@ -83,7 +83,7 @@ pub fn state_hash(world: &mut World) -> u64 {
         }
     }
     enc.len(index.assets.len());
-    for &e in &index.assets {
+    for &e in index.assets.iter() {
         if let Some(h) = world.get::<Health>(e) {
             enc.u16(h.own_availability);
             enc.u16(h.availability);
@@ -106,7 +106,7 @@ pub fn state_hash(world: &mut World) -> u64 {
     enc.len(supply.starved.len());
     supply.starved.iter().for_each(|&v| enc.u32(v));
     enc.len(index.attackers.len());
-    for &e in &index.attackers {
+    for &e in index.attackers.iter() {
         if let Some(c) = world.get::<Campaign>(e) {
             enc.u32(c.stage);
             enc.u32(c.turns_in_stage);

@@ -1,6 +1,8 @@
 //! Read-only access to the world for checks, views and policies, so
 //! nothing outside the sim touches the ECS directly.
 
+use std::cell::OnceCell;
+
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
@@ -10,12 +12,17 @@ use super::decision::{CheckState, Decision};
 use super::knowledge::Facts;
 use super::resources::*;
 
-/// Typed getters over a `&World`.
-#[derive(Clone, Copy)]
+/// Typed getters over a `&World`. Resources are looked up once, on first
+/// use: policies and checks ask many small questions per turn.
+#[derive(Clone)]
 pub struct SimRead<'w> {
     world: &'w World,
     index: &'w Index,
     scenario: &'w Scenario,
+    politics: OnceCell<&'w Politics>,
+    actions: OnceCell<&'w Actions>,
+    ownership: OnceCell<&'w Ownership>,
+    availability: OnceCell<&'w AvailabilityMap>,
 }
 
 impl<'w> SimRead<'w> {
@@ -24,6 +31,10 @@ impl<'w> SimRead<'w> {
             world,
             index: world.resource::<Index>(),
             scenario: &world.resource::<Rules>().0,
+            politics: OnceCell::new(),
+            actions: OnceCell::new(),
+            ownership: OnceCell::new(),
+            availability: OnceCell::new(),
         }
     }
 
@@ -55,7 +66,10 @@ impl<'w> SimRead<'w> {
         self.component(self.index.assets[asset as usize])
     }
     pub fn availability(&self) -> &'w [u16] {
-        &self.world.resource::<AvailabilityMap>().0
+        &self
+            .availability
+            .get_or_init(|| self.world.resource::<AvailabilityMap>())
+            .0
     }
     pub fn staff(&self, org: OrgIdx) -> &'w Staff {
         self.component(self.index.orgs[org as usize])
@@ -70,7 +84,8 @@ impl<'w> SimRead<'w> {
         self.component(self.index.attackers[attacker as usize])
     }
     pub fn politics(&self) -> &'w Politics {
-        self.world.resource::<Politics>()
+        self.politics
+            .get_or_init(|| self.world.resource::<Politics>())
     }
     pub fn metrics(&self) -> &'w Metrics {
         self.world.resource::<Metrics>()
@@ -79,13 +94,17 @@ impl<'w> SimRead<'w> {
         self.world.resource::<Objectives>()
     }
     pub fn actions(&self) -> &'w [ActionInProgress] {
-        &self.world.resource::<Actions>().0
+        &self
+            .actions
+            .get_or_init(|| self.world.resource::<Actions>())
+            .0
     }
     pub fn mailbox(&self) -> &'w [IntelMessage] {
         &self.world.resource::<Mailbox>().0
     }
     pub fn ownership(&self) -> &'w Ownership {
-        self.world.resource::<Ownership>()
+        self.ownership
+            .get_or_init(|| self.world.resource::<Ownership>())
     }
     pub fn injects_fired(&self) -> &'w [Option<u32>] {
         &self.world.resource::<InjectsFired>().0

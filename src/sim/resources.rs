@@ -23,12 +23,13 @@ pub struct Clock {
     pub turn: u32,
 }
 
-/// Entities by scenario index.
+/// Entities by scenario index. Fixed after spawning, and shared, so a
+/// system can hold a copy while it changes the world.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Index {
-    pub orgs: Vec<Entity>,
-    pub assets: Vec<Entity>,
-    pub attackers: Vec<Entity>,
+    pub orgs: Arc<[Entity]>,
+    pub assets: Arc<[Entity]>,
+    pub attackers: Arc<[Entity]>,
 }
 
 /// What the teams and the facilitator submitted for this turn.
@@ -182,10 +183,12 @@ impl Dependants {
 pub struct Supply {
     pub offsets: Vec<u32>,
     pub starved: Vec<u32>,
+    /// Edges whose counter is not zero, so a quiet graph costs nothing.
+    pub running: Vec<u32>,
 }
 
 /// Whether the cascade must be worked out again this turn.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
 pub struct CascadeState {
     /// An asset's own availability or isolation changed.
     pub dirty: bool,
@@ -193,6 +196,37 @@ pub struct CascadeState {
     pub pending: bool,
     /// The availability map changed in the last cascade.
     pub changed: bool,
+    /// Σ criticality × (1000 − availability), kept as availability changes.
+    pub lost_weighted: u64,
+    /// Σ criticality × 1000.
+    pub total_weighted: u64,
+    /// Σ population × (1000 − availability) / 1000 × turn minutes.
+    pub outage_rate: u64,
+    pub down: u32,
+    /// Each asset's own availability, capped while isolated: the cascade's
+    /// starting point, kept up to date by `effects::mark_cascade`.
+    pub own: Vec<u16>,
+}
+
+impl CascadeState {
+    /// Moves the running sums for one asset's availability change.
+    pub fn account(
+        &mut self,
+        asset: &crate::scenario::model::Asset,
+        turn_minutes: u32,
+        before: u16,
+        after: u16,
+    ) {
+        let weight = u64::from(asset.criticality);
+        let minutes = u64::from(turn_minutes);
+        let missing = |a: u16| u64::from(1000 - a.min(1000));
+        let down = |a: u16| u32::from(a < 500);
+        self.lost_weighted =
+            self.lost_weighted + weight * missing(after) - weight * missing(before);
+        self.outage_rate = self.outage_rate + asset.population * missing(after) / 1000 * minutes
+            - asset.population * missing(before) / 1000 * minutes;
+        self.down = self.down + down(after) - down(before);
+    }
 }
 
 impl Default for CascadeState {
@@ -201,6 +235,11 @@ impl Default for CascadeState {
             dirty: true,
             pending: false,
             changed: true,
+            lost_weighted: 0,
+            total_weighted: 0,
+            outage_rate: 0,
+            down: 0,
+            own: Vec::new(),
         }
     }
 }

@@ -12,7 +12,7 @@ use super::resources::*;
 pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     world.register_component::<Compromise>();
     world.register_component::<StableId>();
-    let mut index = Index::default();
+    let (mut orgs, mut assets, mut attackers) = (Vec::new(), Vec::new(), Vec::new());
 
     for (i, org) in scenario.organisations.iter().enumerate() {
         let e = world.spawn((
@@ -25,7 +25,7 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
             Trust(org.trust.clone()),
             Knowledge::default(),
         ));
-        index.orgs.push(e.id());
+        orgs.push(e.id());
     }
     for (i, asset) in scenario.assets.iter().enumerate() {
         let e = world.spawn((
@@ -49,7 +49,7 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
                 lost: 0,
             },
         ));
-        index.assets.push(e.id());
+        assets.push(e.id());
     }
     for (i, attacker) in scenario.attackers.iter().enumerate() {
         let e = world.spawn((
@@ -66,12 +66,13 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
                 defaced: Vec::new(),
             },
         ));
-        index.attackers.push(e.id());
+        attackers.push(e.id());
     }
 
     let mut supply = Supply {
         offsets: Vec::with_capacity(scenario.assets.len() + 1),
         starved: Vec::new(),
+        running: Vec::new(),
     };
     let mut leaning: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); scenario.assets.len()];
     for (i, asset) in scenario.assets.iter().enumerate() {
@@ -91,7 +92,16 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     dependants.offsets.push(dependants.edges.len() as u32);
     world.insert_resource(supply);
     world.insert_resource(dependants);
-    world.insert_resource(CascadeState::default());
+    let mut cascade = CascadeState {
+        own: scenario.assets.iter().map(|a| a.availability).collect(),
+        ..CascadeState::default()
+    };
+    for asset in &scenario.assets {
+        let weight = u64::from(asset.criticality);
+        cascade.total_weighted += weight * 1000;
+        cascade.account(asset, scenario.turn_minutes, 1000, asset.availability);
+    }
+    world.insert_resource(cascade);
     let mut ownership = Ownership {
         by_org: vec![Vec::new(); scenario.organisations.len()],
         by_team: vec![Vec::new(); scenario.teams.len()],
@@ -106,7 +116,11 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     world.insert_resource(ownership);
     world.insert_resource(Rules(scenario.clone()));
     world.insert_resource(Clock { seed, turn: 1 });
-    world.insert_resource(index);
+    world.insert_resource(Index {
+        orgs: orgs.into(),
+        assets: assets.into(),
+        attackers: attackers.into(),
+    });
     world.insert_resource(TurnInput::default());
     world.insert_resource(TurnLog::default());
     world.insert_resource(Politics::default());

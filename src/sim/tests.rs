@@ -399,3 +399,43 @@ fn an_override_naming_nothing_is_ignored_not_fatal() {
             .any(|e| matches!(e, Event::Overridden { what, .. } if what.starts_with("ignored")))
     );
 }
+
+#[test]
+fn running_outage_sums_match_a_full_recount() {
+    let s = fixture();
+    for seed in 0..6 {
+        let mut sim = Sim::new(s.clone(), seed);
+        for t in 0..16u32 {
+            let decisions = if t % 3 == 0 {
+                vec![Decision {
+                    org: 0,
+                    action: Action::Isolate { asset: t % 5 },
+                }]
+            } else {
+                vec![]
+            };
+            step(&mut sim, decisions);
+            let read = sim.read();
+            let (mut lost, mut total, mut rate) = (0u64, 0u64, 0u64);
+            for (a, &avail) in s.assets.iter().zip(read.availability()) {
+                let missing = u64::from(1000 - avail);
+                lost += u64::from(a.criticality) * missing;
+                total += u64::from(a.criticality) * 1000;
+                rate += a.population * missing / 1000 * u64::from(s.turn_minutes);
+            }
+            assert_eq!(read.metrics().impact, (lost * 1000 / total) as u16);
+            assert_eq!(read.metrics().outage_rate, rate);
+            for (i, &avail) in read.availability().iter().enumerate() {
+                assert_eq!(read.health(i as u32).availability, avail);
+            }
+            let cascade = sim.world.resource::<super::resources::CascadeState>();
+            for (i, &own) in cascade.own.iter().enumerate() {
+                let mut expected = read.health(i as u32).own_availability;
+                if read.defences(i as u32).isolated {
+                    expected = expected.min(super::phases::cascade::ISOLATED_CAP);
+                }
+                assert_eq!(own, expected, "the cascade's copy of asset {i} is stale");
+            }
+        }
+    }
+}

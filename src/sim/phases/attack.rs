@@ -27,9 +27,14 @@ pub fn advance_campaigns(
     let rules = world.resource::<Rules>().0.clone();
     let clock = *world.resource::<Clock>();
     let mut rng: Option<SimRng> = None;
+    let index = world.resource::<Index>().clone();
+    let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
+    // Compromises only appear in this phase, each for its own attacker, so
+    // one sorted list taken now serves every attacker.
+    let all = super::sorted_compromises(world, compromises);
     for (i, attacker) in rules.attackers.iter().enumerate() {
         let i = i as AttackerIdx;
-        let entity = world.resource::<Index>().attackers[i as usize];
+        let entity = index.attackers[i as usize];
         let Some(mut campaign) = world.get::<Campaign>(entity).cloned() else {
             continue;
         };
@@ -47,7 +52,11 @@ pub fn advance_campaigns(
         campaign.first_action.get_or_insert(clock.turn);
         campaign.turns_in_stage += 1;
 
-        let held = attacker_holdings(world, compromises, i);
+        let held: Vec<(Entity, Compromise)> = all
+            .iter()
+            .filter(|(_, c)| c.attacker == i)
+            .cloned()
+            .collect();
         // Evicted everywhere: go back to the first stage and try again.
         if held.is_empty() && stage.action != StageAction::InitialAccess && campaign.stage > 0 {
             campaign.stage = 0;
@@ -63,6 +72,8 @@ pub fn advance_campaigns(
 
         let ctx = Ctx {
             rules: &rules,
+            index: &index,
+            alert,
             attacker,
             idx: i,
             stage,
@@ -73,16 +84,18 @@ pub fn advance_campaigns(
             stage.action,
             StageAction::InitialAccess | StageAction::Escalate | StageAction::LateralMovement
         );
-        let held = if impact_stage && stage.targets.iter().any(|&t| !holds(&held, t)) {
-            lateral_movement(world, &ctx, &held, rng, &campaign);
-            attacker_holdings(world, compromises, i)
-        } else {
-            held
-        };
+        let mut held = held;
+        if impact_stage && stage.targets.iter().any(|&t| !holds(&held, t)) {
+            let mut gained = Vec::new();
+            lateral_movement(world, &ctx, &held, rng, &campaign, &mut gained);
+            held.extend(gained);
+        }
         let done = match stage.action {
             StageAction::InitialAccess => initial_access(world, &ctx, &held, rng),
             StageAction::Escalate => escalate(world, &ctx, &held, rng),
-            StageAction::LateralMovement => lateral_movement(world, &ctx, &held, rng, &campaign),
+            StageAction::LateralMovement => {
+                lateral_movement(world, &ctx, &held, rng, &campaign, &mut Vec::new())
+            }
             StageAction::Exfiltrate { records_per_turn } => {
                 campaign.acted |= exfiltrate(world, &ctx, &held, records_per_turn);
                 campaign.acted
@@ -135,19 +148,11 @@ pub fn advance_campaigns(
     }
 }
 
-fn attacker_holdings(
-    world: &mut World,
-    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
-    attacker: AttackerIdx,
-) -> Vec<(Entity, Compromise)> {
-    super::sorted_compromises(world, compromises)
-        .into_iter()
-        .filter(|(_, c)| c.attacker == attacker)
-        .collect()
-}
-
 struct Ctx<'a> {
     rules: &'a Scenario,
+    index: &'a Index,
+    /// Alert levels above 1.
+    alert: u32,
     attacker: &'a Attacker,
     idx: AttackerIdx,
     stage: &'a Stage,
@@ -160,8 +165,8 @@ fn put(world: &mut World, entity: Entity, campaign: Campaign) {
     }
 }
 
-fn defences(world: &World, asset: u32) -> Defences {
-    let e = effects::asset_entity(world, asset);
+fn defences(world: &World, ctx: &Ctx, asset: u32) -> Defences {
+    let e = ctx.index.assets[asset as usize];
     world.get::<Defences>(e).cloned().unwrap_or(Defences {
         monitoring: 0,
         isolated: false,
@@ -187,28 +192,27 @@ fn matching_weakness(rules: &Scenario, stage: &Stage, asset: u32, patched: u64) 
 
 /// Defences lower every roll: monitoring by up to a third, each alert
 /// level above 1 by a tenth.
-fn defended(world: &World, bp: u32, monitoring: u16) -> u32 {
-    let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
+fn defended(ctx: &Ctx, bp: u32, monitoring: u16) -> u32 {
     let bp = bp * (3_000 - u32::from(monitoring)) / 3_000;
-    bp * (10 - alert.min(5)) / 10
+    bp * (10 - ctx.alert.min(5)) / 10
 }
 
-fn spawn_compromise(world: &mut World, ctx: &Ctx, asset: u32) {
+fn spawn_compromise(world: &mut World, ctx: &Ctx, asset: u32) -> (Entity, Compromise) {
     let id = {
         let mut counters = world.resource_mut::<Counters>();
         counters.next_compromise += 1;
         counters.next_compromise
     };
-    world.spawn((
-        StableId(StableId::COMPROMISE | id),
-        Compromise {
-            attacker: ctx.idx,
-            asset,
-            level: 1,
-            since: ctx.turn,
-            detected: false,
-        },
-    ));
+    let compromise = Compromise {
+        attacker: ctx.idx,
+        asset,
+        level: 1,
+        since: ctx.turn,
+        detected: false,
+    };
+    let entity = world
+        .spawn((StableId(StableId::COMPROMISE | id), compromise.clone()))
+        .id();
     world.resource_mut::<Metrics>().compromises_total += 1;
     world
         .resource_mut::<TurnLog>()
@@ -216,6 +220,7 @@ fn spawn_compromise(world: &mut World, ctx: &Ctx, asset: u32) {
             asset,
             attacker: ctx.idx,
         });
+    (entity, compromise)
 }
 
 fn holds(held: &[(Entity, Compromise)], asset: u32) -> bool {
@@ -234,7 +239,7 @@ fn initial_access(
         if holds(held, target) {
             continue;
         }
-        let d = defences(world, target);
+        let d = defences(world, ctx, target);
         if d.isolated {
             continue;
         }
@@ -242,7 +247,7 @@ fn initial_access(
             continue;
         };
         let bp = exploit * u32::from(ctx.attacker.skill) / 1000 * exposure / 1000;
-        if rng.chance_bp(defended(world, bp, d.monitoring)) {
+        if rng.chance_bp(defended(ctx, bp, d.monitoring)) {
             spawn_compromise(world, ctx, target);
             any = true;
         }
@@ -256,8 +261,8 @@ fn escalate(world: &mut World, ctx: &Ctx, held: &[(Entity, Compromise)], rng: &m
         if c.level >= 2 {
             continue;
         }
-        let d = defences(world, c.asset);
-        let bp = defended(world, u32::from(ctx.attacker.skill) * 8, d.monitoring);
+        let d = defences(world, ctx, c.asset);
+        let bp = defended(ctx, u32::from(ctx.attacker.skill) * 8, d.monitoring);
         if rng.chance_bp(bp) {
             if let Some(mut comp) = world.get_mut::<Compromise>(*e) {
                 comp.level = 2;
@@ -278,11 +283,12 @@ fn lateral_movement(
     held: &[(Entity, Compromise)],
     rng: &mut SimRng,
     campaign: &Campaign,
+    gained: &mut Vec<(Entity, Compromise)>,
 ) -> bool {
     let mut taken: Vec<u32> = held.iter().map(|(_, c)| c.asset).collect();
     let mut moves = 0;
     'sources: for (_, c) in held {
-        if defences(world, c.asset).isolated {
+        if defences(world, ctx, c.asset).isolated {
             continue;
         }
         // Targets first, then anything else linked.
@@ -298,7 +304,7 @@ fn lateral_movement(
             if taken.contains(&next) {
                 continue;
             }
-            let d = defences(world, next);
+            let d = defences(world, ctx, next);
             if d.isolated {
                 continue;
             }
@@ -309,8 +315,8 @@ fn lateral_movement(
                 bp /= 2;
             }
             moves += 1;
-            if rng.chance_bp(defended(world, bp, d.monitoring)) {
-                spawn_compromise(world, ctx, next);
+            if rng.chance_bp(defended(ctx, bp, d.monitoring)) {
+                gained.push(spawn_compromise(world, ctx, next));
                 taken.push(next);
             }
         }
@@ -333,14 +339,14 @@ fn reachable_targets(world: &World, ctx: &Ctx, held: &[(Entity, Compromise)]) ->
         .targets
         .iter()
         .copied()
-        .filter(|&t| holds(held, t) && !defences(world, t).isolated)
+        .filter(|&t| holds(held, t) && !defences(world, ctx, t).isolated)
         .collect()
 }
 
 fn exfiltrate(world: &mut World, ctx: &Ctx, held: &[(Entity, Compromise)], rate: u64) -> bool {
     let mut acted = false;
     for asset in reachable_targets(world, ctx, held) {
-        let e = effects::asset_entity(world, asset);
+        let e = ctx.index.assets[asset as usize];
         let Some(mut records) = world.get_mut::<Records>(e) else {
             continue;
         };
@@ -374,7 +380,7 @@ fn impact(
 ) -> bool {
     let mut acted = false;
     for asset in reachable_targets(world, ctx, held) {
-        let e = effects::asset_entity(world, asset);
+        let e = ctx.index.assets[asset as usize];
         let online_backups = matches!(
             ctx.rules.assets[asset as usize].backups,
             Backups::Online { .. }
@@ -393,12 +399,17 @@ fn impact(
         } else {
             backups_before
         };
+        let own_changed = world
+            .get::<Health>(e)
+            .is_some_and(|h| h.own_availability != health.own_availability);
         if let Some(mut h) = world.get_mut::<Health>(e) {
             *h = health;
         }
-        effects::mark_cascade(world);
         if let Some(mut d) = world.get_mut::<Defences>(e) {
             *d = def;
+        }
+        if own_changed {
+            effects::mark_cascade(world, asset);
         }
         let event = event.map(|ev| match ev {
             Event::AssetDamaged { availability, .. } => Event::AssetDamaged {
@@ -428,7 +439,7 @@ fn deface(
 ) -> bool {
     let targets = reachable_targets(world, ctx, held);
     for &asset in &targets {
-        let e = effects::asset_entity(world, asset);
+        let e = ctx.index.assets[asset as usize];
         if let Some(mut h) = world.get_mut::<Health>(e) {
             h.integrity = h.integrity.saturating_sub(400);
         }

@@ -35,7 +35,7 @@ pub fn propagate_outages(
     mut map: ResMut<AvailabilityMap>,
     mut log: ResMut<TurnLog>,
     mut scratch: Local<(Vec<u16>, Vec<u32>)>,
-    mut assets: Query<(&AssetId, &mut Health, &Defences)>,
+    mut assets: Query<&mut Health>,
 ) {
     if !state.dirty && !state.pending {
         state.changed = false;
@@ -43,18 +43,15 @@ pub fn propagate_outages(
     }
     let (settled, work) = &mut *scratch;
     settled.clear();
-    settled.resize(rules.0.assets.len(), 0);
+    settled.extend_from_slice(&state.own);
     work.clear();
-    for (id, health, defences) in &assets {
-        let mut own = health.own_availability;
-        if defences.isolated {
-            own = own.min(ISOLATED_CAP);
-        }
-        settled[id.0 as usize] = own;
-        if own < DOWN {
-            work.push(id.0);
-        }
-    }
+    work.extend(
+        settled
+            .iter()
+            .enumerate()
+            .filter(|(_, own)| **own < DOWN)
+            .map(|(i, _)| i as u32),
+    );
     // Walk out from what is down; values only fall, so this ends.
     while let Some(upstream) = work.pop() {
         let value = settled[upstream as usize];
@@ -66,34 +63,49 @@ pub fn propagate_outages(
             }
         }
     }
-    // Buffers run down while a dependency stays down, and refill when it
-    // comes back; a counter that moved may change next turn's result.
+    // Buffers run down while a dependency stays down and refill when it
+    // comes back. Only edges next to a down asset, or still counting, can
+    // move; a counter that moved may change next turn's result.
     let mut pending = false;
-    for (i, spec) in rules.0.assets.iter().enumerate() {
-        let first = supply.offsets[i] as usize;
-        for (k, dep) in spec.dependencies.iter().enumerate() {
-            let c = &mut supply.starved[first + k];
-            let next = if settled[dep.asset as usize] < DOWN {
-                (*c + 1).min(dep.buffer)
-            } else {
-                0
-            };
+    let Supply {
+        starved, running, ..
+    } = &mut *supply;
+    let mut still_running = Vec::with_capacity(running.len());
+    for (upstream, &value) in settled.iter().enumerate() {
+        if value >= DOWN {
+            continue;
+        }
+        for &(_, edge, buffer) in dependants.of(upstream) {
+            let c = &mut starved[edge as usize];
+            let next = (*c + 1).min(buffer);
             pending |= next != *c;
             *c = next;
+            if next != 0 {
+                still_running.push(edge);
+            }
         }
     }
+    still_running.sort_unstable();
+    for &edge in running.iter() {
+        if still_running.binary_search(&edge).is_err() {
+            starved[edge as usize] = 0;
+            pending = true;
+        }
+    }
+    *running = still_running;
     let mut changed = false;
     for (i, (&before, &after)) in map.0.iter().zip(settled.iter()).enumerate() {
         if before == after {
             continue;
         }
         changed = true;
+        state.account(&rules.0.assets[i], rules.0.turn_minutes, before, after);
         if before >= DOWN && after < DOWN {
             log.push(Event::AssetDown { asset: i as u32 });
         } else if before < DOWN && after >= DOWN {
             log.push(Event::AssetRecovered { asset: i as u32 });
         }
-        if let Ok((_, mut health, _)) = assets.get_mut(index.assets[i]) {
+        if let Ok(mut health) = assets.get_mut(index.assets[i]) {
             health.availability = after;
         }
     }

@@ -4,7 +4,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AttackerIdx, Authority, OrgIdx, Scenario};
+use crate::scenario::model::{AttackerIdx, Authority, Nation, OrgIdx, Scenario};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::Tlp;
@@ -28,9 +28,20 @@ pub fn detect_compromises(
     let rules = world.resource::<Rules>().0.clone();
     if !all.is_empty() {
         let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Detect.stream());
+        let index = world.resource::<Index>().clone();
+        let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
+        let analysts: Vec<(OrgIdx, Nation)> = rules
+            .organisations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.has(Authority::TrafficAnalysis))
+            .map(|(i, o)| (i as OrgIdx, o.nation))
+            .collect();
+        let mut watching = Vec::new();
         for (entity, c) in &all {
-            for org in watchers(&rules, c.asset) {
-                let bp = detection_bp(world, &rules, org, c);
+            watchers(&rules, &analysts, c.asset, &mut watching);
+            for &org in &watching {
+                let bp = detection_bp(world, &rules, &index, alert, org, c);
                 if rng.chance_bp(bp) {
                     record_detection(world, &rules, &mut rng, org, *entity, c, clock.turn);
                 }
@@ -49,32 +60,40 @@ pub fn detect_compromises(
 /// Who can see a compromise on this asset: the owner, and any organisation
 /// of the owner's nation with traffic-analysis authority if it faces the
 /// internet.
-fn watchers(rules: &Scenario, asset: u32) -> Vec<OrgIdx> {
+fn watchers(rules: &Scenario, analysts: &[(OrgIdx, Nation)], asset: u32, out: &mut Vec<OrgIdx>) {
     let a = &rules.assets[asset as usize];
-    let mut orgs = vec![a.owner];
+    out.clear();
+    out.push(a.owner);
     if a.internet_facing {
         let nation = rules.organisations[a.owner as usize].nation;
-        for (i, o) in rules.organisations.iter().enumerate() {
-            if i as OrgIdx != a.owner && o.nation == nation && o.has(Authority::TrafficAnalysis) {
-                orgs.push(i as OrgIdx);
-            }
-        }
+        out.extend(
+            analysts
+                .iter()
+                .filter(|(o, n)| *o != a.owner && *n == nation)
+                .map(|(o, _)| *o),
+        );
     }
-    orgs
 }
 
-fn detection_bp(world: &World, rules: &Scenario, org: OrgIdx, c: &Compromise) -> u32 {
+fn detection_bp(
+    world: &World,
+    rules: &Scenario,
+    index: &Index,
+    alert: u32,
+    org: OrgIdx,
+    c: &Compromise,
+) -> u32 {
     let knowledge = &world
-        .get::<Knowledge>(effects::org_entity(world, org))
+        .get::<Knowledge>(index.orgs[org as usize])
         .map(|k| &k.0);
     if knowledge.is_some_and(|k| {
         k.compromises
-            .iter()
-            .any(|k| k.asset == c.asset && k.attacker == c.attacker)
+            .binary_search_by(|k| (k.asset, k.attacker).cmp(&(c.asset, c.attacker)))
+            .is_ok()
     }) {
         return 0;
     }
-    let asset = effects::asset_entity(world, c.asset);
+    let asset = index.assets[c.asset as usize];
     let Some(d) = world.get::<Defences>(asset) else {
         return 0;
     };
@@ -90,7 +109,6 @@ fn detection_bp(world: &World, rules: &Scenario, org: OrgIdx, c: &Compromise) ->
     if knowledge.is_some_and(|k| k.knows_attacker(c.attacker)) {
         bp *= 2;
     }
-    let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
     bp = bp * (10 + alert) / 10;
     bp.min(9_500)
 }

@@ -28,12 +28,25 @@ pub fn set_availability(world: &mut World, asset: AssetIdx, availability: u16) {
     if let Some(mut h) = world.get_mut::<Health>(e) {
         h.own_availability = availability.min(1000);
     }
-    mark_cascade(world);
+    mark_cascade(world, asset);
 }
 
-/// An asset's own availability or isolation changed: the cascade must run.
-pub fn mark_cascade(world: &mut World) {
-    world.resource_mut::<CascadeState>().dirty = true;
+/// An asset's own availability or isolation changed: the cascade takes
+/// the new value and must run. Every such change goes through here.
+pub fn mark_cascade(world: &mut World, asset: AssetIdx) {
+    let e = asset_entity(world, asset);
+    let own = world.get::<Health>(e).map_or(0, |h| h.own_availability);
+    let isolated = world.get::<Defences>(e).is_some_and(|d| d.isolated);
+    let capped = if isolated {
+        own.min(super::cascade::ISOLATED_CAP)
+    } else {
+        own
+    };
+    let mut state = world.resource_mut::<CascadeState>();
+    state.dirty = true;
+    if let Some(slot) = state.own.get_mut(asset as usize) {
+        *slot = capped;
+    }
 }
 
 pub fn change_trust(world: &mut World, from: OrgIdx, to: OrgIdx, delta: i32) {

@@ -81,7 +81,7 @@ fn take_effect(
         }
         Action::Isolate { asset } => {
             with_defences(world, *asset, |d| d.isolated = true);
-            effects::mark_cascade(world);
+            effects::mark_cascade(world, *asset);
         }
         Action::Patch { asset } => {
             let n = rules.assets[*asset as usize].vulnerabilities.len().min(64);
@@ -102,7 +102,7 @@ fn take_effect(
                 h.integrity = 1000;
             }
             with_defences(world, *asset, |d| d.isolated = false);
-            effects::mark_cascade(world);
+            effects::mark_cascade(world, *asset);
             evict(world, compromises, *asset, |_| true);
         }
         Action::ResetCredentials { asset } => {

@@ -14,38 +14,18 @@ use crate::sim::resources::*;
 /// escalated" counts as a failure.
 pub const ESCALATION_GRACE: u32 = 6;
 
-/// Impact and outage rate change only when availability does; the
+/// Impact and outage rate follow the cascade's running sums; the
 /// customer-minutes lost accumulate every turn at the current rate.
-pub fn measure_impact(
-    rules: Res<Rules>,
-    cascade: Res<CascadeState>,
-    map: Res<AvailabilityMap>,
-    mut metrics: ResMut<Metrics>,
-) {
-    if cascade.changed {
-        let minutes = u64::from(rules.0.turn_minutes);
-        let mut lost_weighted: u64 = 0;
-        let mut total_weighted: u64 = 0;
-        let mut rate: u64 = 0;
-        let mut down = 0;
-        for (spec, &availability) in rules.0.assets.iter().zip(&map.0) {
-            let missing = u64::from(1000 - availability.min(1000));
-            let weight = u64::from(spec.criticality);
-            lost_weighted += weight * missing;
-            total_weighted += weight * 1000;
-            rate += spec.population * missing / 1000 * minutes;
-            down += u32::from(availability < super::cascade::DOWN);
-        }
-        metrics.impact = (lost_weighted * 1000)
-            .checked_div(total_weighted)
-            .unwrap_or(0) as u16;
-        metrics.outage_rate = rate;
-        metrics.assets_down = down;
-    }
+pub fn measure_impact(cascade: Res<CascadeState>, mut metrics: ResMut<Metrics>) {
+    metrics.impact = (cascade.lost_weighted * 1000)
+        .checked_div(cascade.total_weighted)
+        .unwrap_or(0) as u16;
+    metrics.outage_rate = cascade.outage_rate;
+    metrics.assets_down = cascade.down;
     metrics.peak_impact = metrics.peak_impact.max(metrics.impact);
     metrics.customer_minutes_lost = metrics
         .customer_minutes_lost
-        .saturating_add(metrics.outage_rate);
+        .saturating_add(cascade.outage_rate);
 }
 
 pub fn score_objectives(world: &mut World) {

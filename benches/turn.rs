@@ -47,21 +47,31 @@ fn turn_400(c: &mut Criterion) {
     group.finish();
 }
 
-/// One turn at 1,000 to 100,000 assets; throughput per asset shows whether
+/// Turns at 1,000 to 100,000 assets: eight turns of a fresh session per
+/// iteration (set-up not timed); throughput per asset-turn shows whether
 /// the cost per asset stays flat.
 fn turn_scaling(c: &mut Criterion) {
+    const TURNS: u32 = 8;
     let mut group = c.benchmark_group("turn-per-asset");
-    group.sample_size(20);
+    group.sample_size(10);
     for assets in [1_000usize, 10_000, 100_000] {
         let loaded = generated(assets);
-        let mut session = Session::new(&loaded, 1, all(&loaded, PolicyKind::Random), false);
-        group.throughput(Throughput::Elements(assets as u64));
+        group.throughput(Throughput::Elements(assets as u64 * u64::from(TURNS)));
         group.bench_function(format!("gen-{assets}/random"), |b| {
-            b.iter(|| {
-                session.run_exactly(1, |o| {
-                    black_box(o.score);
-                })
-            })
+            let mut seed = 0;
+            b.iter_batched(
+                || {
+                    seed += 1;
+                    Session::new(&loaded, seed, all(&loaded, PolicyKind::Random), false)
+                },
+                |mut s| {
+                    s.run_exactly(TURNS, |o| {
+                        black_box(o.score);
+                    });
+                    s
+                },
+                BatchSize::LargeInput,
+            )
         });
     }
     group.finish();

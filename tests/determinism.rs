@@ -61,8 +61,8 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["ee18e7a23a2c817e", "3705c8ce9993aef0", "160cc0ea7740821a"];
-const GOLDEN_EXERCISE: [&str; 3] = ["badf113c9860c995", "298e23daf67bd1d9", "bb090e72054f278f"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["0bb0c69ddde410bc", "1980cccf33126890", "9facf114db369630"];
+const GOLDEN_EXERCISE: [&str; 3] = ["0ea721ddbf325dfe", "8529db86384c5e0f", "623af894a38db3e6"];
 
 #[test]
 fn a_logged_session_replays_bit_for_bit() {

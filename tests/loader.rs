@@ -44,13 +44,13 @@ fn fixture_loads_with_library_merge_and_overrides() {
     assert_eq!(cert.authorities, vec![Authority::IncidentResponse]);
     assert_eq!(cert.detection_skill, 600);
     assert_eq!(
-        cert.trust,
-        vec![700, 900],
+        (cert.trust.get(0), cert.trust.get(1)),
+        (700, 900),
         "default 700, op overridden to 900"
     );
     let op = &s.organisations[1];
     assert_eq!((op.detection_skill, op.reporting_delay), (300, 0));
-    assert_eq!(op.trust, vec![500, 500]);
+    assert_eq!((op.trust.get(0), op.trust.get(1)), (500, 500));
     assert_eq!((cert.team, op.team), (Some(0), Some(0)));
     // A dependency cycle power <-> web is allowed; links become undirected.
     assert_eq!(s.assets[0].dependencies[0].asset, 1);

@@ -4,6 +4,7 @@
 pub mod doctrine;
 pub mod random;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -68,7 +69,8 @@ impl FromStr for PolicyKind {
 pub(crate) struct Plan<'v, 'a> {
     view: &'v TeamView<'a>,
     pub decisions: Vec<Decision>,
-    queued: Vec<(u16, u32)>,
+    planned: BTreeSet<Decision>,
+    queued: BTreeMap<u16, u32>,
 }
 
 impl<'v, 'a> Plan<'v, 'a> {
@@ -76,27 +78,22 @@ impl<'v, 'a> Plan<'v, 'a> {
         Plan {
             view,
             decisions: Vec::new(),
-            queued: Vec::new(),
+            planned: BTreeSet::new(),
+            queued: BTreeMap::new(),
         }
     }
 
     fn queued(&self, org: u16) -> u32 {
-        self.queued
-            .iter()
-            .find(|(o, _)| *o == org)
-            .map_or(0, |(_, s)| *s)
+        self.queued.get(&org).copied().unwrap_or(0)
     }
 
     /// Adds the decision if it is legal now and not already planned.
     pub fn try_add(&mut self, d: Decision) -> bool {
-        if self.decisions.contains(&d) || self.view.check(&d, self.queued(d.org)).is_err() {
+        if self.planned.contains(&d) || self.view.check(&d, self.queued(d.org)).is_err() {
             return false;
         }
-        let cost = self.view.staff_cost(&d);
-        match self.queued.iter_mut().find(|(o, _)| *o == d.org) {
-            Some((_, s)) => *s += cost,
-            None => self.queued.push((d.org, cost)),
-        }
+        *self.queued.entry(d.org).or_insert(0) += self.view.staff_cost(&d);
+        self.planned.insert(d.clone());
         self.decisions.push(d);
         true
     }

@@ -60,11 +60,43 @@ pub struct Organisation {
     pub authorities: Vec<Authority>,
     pub reporting_delay: u32,
     pub reports_to: Vec<OrgIdx>,
-    /// Trust towards each organisation, indexed by `OrgIdx`, permille.
-    pub trust: Vec<u16>,
+    /// Trust towards other organisations, permille.
+    pub trust: TrustMap,
     pub detection_skill: u16,
     /// The team that plays it, if any.
     pub team: Option<TeamIdx>,
+}
+
+/// Trust towards others: a default and the exceptions, sorted by
+/// organisation. Sparse, so a world of thousands of operators does not
+/// carry a square matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustMap {
+    pub default: u16,
+    pub exceptions: Vec<(OrgIdx, u16)>,
+}
+
+impl TrustMap {
+    pub fn new(default: u16) -> Self {
+        TrustMap {
+            default,
+            exceptions: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, to: OrgIdx) -> u16 {
+        match self.exceptions.binary_search_by_key(&to, |(o, _)| *o) {
+            Ok(i) => self.exceptions[i].1,
+            Err(_) => self.default,
+        }
+    }
+
+    pub fn set(&mut self, to: OrgIdx, value: u16) {
+        match self.exceptions.binary_search_by_key(&to, |(o, _)| *o) {
+            Ok(i) => self.exceptions[i].1 = value,
+            Err(i) => self.exceptions.insert(i, (to, value)),
+        }
+    }
 }
 
 impl Organisation {

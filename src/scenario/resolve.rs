@@ -1201,15 +1201,12 @@ fn resolve_org(
             trust_map.insert(k, (*v, file));
         }
     }
-    let mut trust = vec![default_trust; n_orgs];
+    let mut trust = model::TrustMap::new(default_trust);
     for (k, (v, file)) in &trust_map {
         cx.max(*file, &t, "trust", (*v).into(), 1000, "permille");
         match org_ids.get(k) {
-            Some(&j) => {
-                if let Some(slot) = trust.get_mut(j as usize) {
-                    *slot = *v;
-                }
-            }
+            Some(&j) if (j as usize) < n_orgs => trust.set(j, *v),
+            Some(_) => {}
             // A library names every organisation it knows; those the
             // scenario does not pick are simply not in play.
             None if *file != mf => {}

@@ -149,9 +149,7 @@ impl<'a> TeamView<'a> {
         self.read.objectives().score
     }
     pub fn trust(&self, from: OrgIdx, to: OrgIdx) -> Option<u16> {
-        self.is_mine(from)
-            .then(|| self.read.trust(from).get(to as usize).copied())
-            .flatten()
+        self.is_mine(from).then(|| self.read.trust(from).get(to))
     }
     /// Checks a decision as the team would submit it: the organisation must
     /// be the team's own.

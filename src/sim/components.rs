@@ -41,9 +41,9 @@ impl Staff {
     }
 }
 
-/// Trust towards each organisation (by `OrgIdx`), permille.
+/// Trust towards other organisations, permille.
 #[derive(Component, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Trust(pub Vec<u16>);
+pub struct Trust(pub crate::scenario::model::TrustMap);
 
 /// What this organisation knows.
 #[derive(Component, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -75,8 +75,12 @@ pub fn state_hash(world: &mut World) -> u64 {
             enc.u32(s.committed);
         }
         if let Some(t) = world.get::<Trust>(e) {
-            enc.len(t.0.len());
-            t.0.iter().for_each(|&v| enc.u16(v));
+            enc.u16(t.0.default);
+            enc.len(t.0.exceptions.len());
+            for &(org, v) in &t.0.exceptions {
+                enc.u16(org);
+                enc.u16(v);
+            }
         }
         if let Some(k) = world.get::<Knowledge>(e) {
             facts(&mut enc, &k.0);
@@ -134,7 +138,7 @@ pub fn state_hash(world: &mut World) -> u64 {
         enc.u32(c.since);
         enc.bool(c.detected);
     }
-    let actions = &world.resource::<Actions>().0;
+    let actions = &world.resource::<Actions>().running;
     enc.len(actions.len());
     for a in actions {
         decision(&mut enc, &a.decision);

@@ -74,7 +74,7 @@ impl<'w> SimRead<'w> {
     pub fn staff(&self, org: OrgIdx) -> &'w Staff {
         self.component(self.index.orgs[org as usize])
     }
-    pub fn trust(&self, org: OrgIdx) -> &'w [u16] {
+    pub fn trust(&self, org: OrgIdx) -> &'w crate::scenario::model::TrustMap {
         &self.component::<Trust>(self.index.orgs[org as usize]).0
     }
     pub fn knowledge(&self, org: OrgIdx) -> &'w Facts {
@@ -94,10 +94,11 @@ impl<'w> SimRead<'w> {
         self.world.resource::<Objectives>()
     }
     pub fn actions(&self) -> &'w [ActionInProgress] {
-        &self
-            .actions
+        &self.actions_resource().running
+    }
+    fn actions_resource(&self) -> &'w Actions {
+        self.actions
             .get_or_init(|| self.world.resource::<Actions>())
-            .0
     }
     pub fn mailbox(&self) -> &'w [IntelMessage] {
         &self.world.resource::<Mailbox>().0
@@ -148,7 +149,7 @@ impl CheckState for WorldCheck<'_> {
         self.read.staff(org).available()
     }
     fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16 {
-        self.read.trust(from).get(to as usize).copied().unwrap_or(0)
+        self.read.trust(from).get(to)
     }
     fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
         self.read.knowledge(org).knows_attacker(attacker)
@@ -178,7 +179,7 @@ impl CheckState for WorldCheck<'_> {
             .any(|(i, v)| v.patchable && i < 64 && patched & (1 << i) == 0)
     }
     fn in_progress(&self, decision: &Decision) -> bool {
-        self.read.actions().iter().any(|a| a.decision == *decision)
+        self.read.actions_resource().contains(decision)
     }
     fn alert_level(&self) -> u8 {
         self.read.politics().alert_level

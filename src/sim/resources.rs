@@ -108,9 +108,39 @@ pub struct InjectsFired(pub Vec<Option<u32>>);
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct DecisionsTaken(pub Vec<Option<u32>>);
 
-/// Actions in progress, in start order.
+/// Actions in progress, in start order, with a sorted index of their
+/// decisions so "is this already running?" costs a lookup, not a scan.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
-pub struct Actions(pub Vec<ActionInProgress>);
+pub struct Actions {
+    pub running: Vec<ActionInProgress>,
+    pub index: std::collections::BTreeSet<Decision>,
+}
+
+impl Actions {
+    pub fn start(&mut self, action: ActionInProgress) {
+        self.index.insert(action.decision.clone());
+        self.running.push(action);
+    }
+
+    pub fn contains(&self, decision: &Decision) -> bool {
+        self.index.contains(decision)
+    }
+
+    /// Counts every action down a turn and hands back those that finish.
+    pub fn tick(&mut self) -> Vec<ActionInProgress> {
+        for a in self.running.iter_mut() {
+            a.turns_left = a.turns_left.saturating_sub(1);
+        }
+        let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut self.running)
+            .into_iter()
+            .partition(|a| a.turns_left == 0);
+        self.running = running;
+        for a in &done {
+            self.index.remove(&a.decision);
+        }
+        done
+    }
+}
 
 /// Messages in transit, in send order.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]

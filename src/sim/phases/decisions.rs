@@ -51,7 +51,7 @@ pub fn start_decisions(world: &mut World) {
             .0
             .get_mut(kind as usize)
             .map(|t| t.get_or_insert(turn));
-        world.resource_mut::<Actions>().0.push(ActionInProgress {
+        world.resource_mut::<Actions>().start(ActionInProgress {
             decision: d.clone(),
             staff,
             started: turn,

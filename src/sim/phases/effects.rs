@@ -51,10 +51,9 @@ pub fn mark_cascade(world: &mut World, asset: AssetIdx) {
 
 pub fn change_trust(world: &mut World, from: OrgIdx, to: OrgIdx, delta: i32) {
     let e = org_entity(world, from);
-    if let Some(mut t) = world.get_mut::<Trust>(e)
-        && let Some(v) = t.0.get_mut(to as usize)
-    {
-        *v = shift(*v, delta);
+    if let Some(mut t) = world.get_mut::<Trust>(e) {
+        let now = t.0.get(to);
+        t.0.set(to, shift(now, delta));
     }
 }
 

@@ -41,8 +41,7 @@ pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
     }
     let trust = world
         .get::<Trust>(effects::org_entity(world, from))
-        .and_then(|t| t.0.get(to as usize).copied())
-        .unwrap_or(0);
+        .map_or(0, |t| t.0.get(to));
     if trust < LOW_TRUST {
         d += 1;
     }

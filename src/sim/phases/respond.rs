@@ -25,20 +25,10 @@ pub fn complete_actions(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
 ) {
-    let finished: Vec<ActionInProgress> = {
-        let mut actions = world.resource_mut::<Actions>();
-        if actions.0.is_empty() {
-            return;
-        }
-        for a in actions.0.iter_mut() {
-            a.turns_left = a.turns_left.saturating_sub(1);
-        }
-        let (done, running) = std::mem::take(&mut actions.0)
-            .into_iter()
-            .partition(|a| a.turns_left == 0);
-        actions.0 = running;
-        done
-    };
+    if world.resource::<Actions>().running.is_empty() {
+        return;
+    }
+    let finished = world.resource_mut::<Actions>().tick();
     let clock = *world.resource::<Clock>();
     let rules = world.resource::<Rules>().0.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Respond.stream());
@@ -319,15 +309,17 @@ fn remove_infrastructure(world: &mut World, attacker: u16, servers: u32) {
 }
 
 fn team_knows_compromise(world: &World, rules: &Scenario, org: OrgIdx) -> bool {
-    let team = rules.organisations[org as usize].team;
-    rules
-        .organisations
-        .iter()
-        .enumerate()
-        .filter(|(i, o)| *i == org as usize || (team.is_some() && o.team == team))
-        .any(|(i, _)| {
-            world
-                .get::<Knowledge>(effects::org_entity(world, i as OrgIdx))
-                .is_some_and(|k| !k.0.compromises.is_empty())
-        })
+    let index = world.resource::<Index>();
+    let knows = |o: OrgIdx| {
+        world
+            .get::<Knowledge>(index.orgs[o as usize])
+            .is_some_and(|k| !k.0.compromises.is_empty())
+    };
+    match rules.organisations[org as usize].team {
+        Some(team) => rules.teams[team as usize]
+            .organisations
+            .iter()
+            .any(|&o| knows(o)),
+        None => knows(org),
+    }
 }

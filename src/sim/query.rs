@@ -149,7 +149,13 @@ impl CheckState for WorldCheck<'_> {
         self.read.staff(org).available()
     }
     fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16 {
-        self.read.trust(from).get(to)
+        crate::sim::phases::intel::trust(
+            self.read.scenario,
+            self.read.politics().liaison,
+            self.read.trust(from),
+            from,
+            to,
+        )
     }
     fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
         self.read.knowledge(org).knows_attacker(attacker)

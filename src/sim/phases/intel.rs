@@ -7,7 +7,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{OrgIdx, OrganisationKind, Scenario};
+use crate::scenario::model::{Nation, OrgIdx, OrganisationKind, Scenario};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::Tlp;
@@ -25,6 +25,33 @@ pub const LOW_TRUST: u16 = 400;
 /// Trust gained by the recipient in the sender per delivered message.
 pub const TRUST_PER_MESSAGE: i32 = 10;
 
+/// Trust added between Japanese and US organisations once a standing
+/// liaison (the Cyber Dialogue) is in place, permille.
+pub const LIAISON_TRUST: u16 = 100;
+
+/// Trust `from` has in `to`: its own view, raised between the allies by a
+/// liaison.
+pub fn trust(
+    rules: &Scenario,
+    liaison: bool,
+    map: &crate::scenario::model::TrustMap,
+    from: OrgIdx,
+    to: OrgIdx,
+) -> u16 {
+    let base = map.get(to);
+    let nation = |o: OrgIdx| rules.organisations.get(o as usize).map(|o| o.nation);
+    let allies = matches!(
+        (nation(from), nation(to)),
+        (Some(Nation::Japan), Some(Nation::UnitedStates))
+            | (Some(Nation::UnitedStates), Some(Nation::Japan))
+    );
+    if liaison && allies {
+        (base + LIAISON_TRUST).min(1000)
+    } else {
+        base
+    }
+}
+
 pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
     let cross_border =
         rules.organisations[from as usize].nation != rules.organisations[to as usize].nation;
@@ -39,9 +66,10 @@ pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
     if cross_border && world.resource::<Politics>().liaison {
         d = d.div_ceil(2);
     }
+    let liaison = world.resource::<Politics>().liaison;
     let trust = world
         .get::<Trust>(effects::org_entity(world, from))
-        .map_or(0, |t| t.0.get(to));
+        .map_or(0, |t| trust(rules, liaison, &t.0, from, to));
     if trust < LOW_TRUST {
         d += 1;
     }

@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, Goal, Nation, OrgIdx, Scenario};
+use crate::scenario::model::{AssetIdx, Goal, OrgIdx, Scenario};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
@@ -208,17 +208,9 @@ fn take_effect(
                 .push(Event::Article5Consulted { org, premature });
         }
         Action::Liaison => {
+            // The trust bonus between the allies is applied where trust is
+            // read (`intel::trust`), not written pair by pair.
             world.resource_mut::<Politics>().liaison = true;
-            for (a, oa) in rules.organisations.iter().enumerate() {
-                for (b, ob) in rules.organisations.iter().enumerate() {
-                    let pair = (oa.nation, ob.nation);
-                    if pair == (Nation::Japan, Nation::UnitedStates)
-                        || pair == (Nation::UnitedStates, Nation::Japan)
-                    {
-                        effects::change_trust(world, a as OrgIdx, b as OrgIdx, 100);
-                    }
-                }
-            }
             effects::alliance_trust(world, 50);
             world
                 .resource_mut::<TurnLog>()

@@ -289,6 +289,12 @@ fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> Exi
     };
     match replay::replay(&log, until) {
         Ok((session, summary)) => {
+            if let Some(engine) = &summary.other_engine {
+                eprintln!(
+                    "note: the log was written by engine {engine}, this is {}",
+                    log::ENGINE_VERSION
+                );
+            }
             let status: Vec<&str> = session
                 .sim()
                 .read()

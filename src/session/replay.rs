@@ -57,6 +57,9 @@ impl ReplayError {
 pub struct ReplaySummary {
     pub turns_checked: u32,
     pub final_hash: String,
+    /// The engine version that wrote the log, when it is not this one: the
+    /// contract promises identical hashes only for the same build.
+    pub other_engine: Option<String>,
 }
 
 /// Rebuilds the session in `log` up to `until` turns (all if `None`),
@@ -132,6 +135,7 @@ pub fn replay(
     let summary = ReplaySummary {
         turns_checked: session.log().turns.len() as u32,
         final_hash: log::hex(session.chain_hash()),
+        other_engine: (log.engine != log::ENGINE_VERSION).then(|| log.engine.clone()),
     };
     Ok((session, summary))
 }

@@ -86,20 +86,9 @@ fn build_schedule() -> Schedule {
         ambiguity_detection: LogLevel::Error,
         ..Default::default()
     });
-    schedule.configure_sets(
-        (
-            Phase::Injects,
-            Phase::Decisions,
-            Phase::Attack,
-            Phase::Detect,
-            Phase::Respond,
-            Phase::Cascade,
-            Phase::Intel,
-            Phase::Score,
-            Phase::Record,
-        )
-            .chain(),
-    );
+    for pair in Phase::ORDER.windows(2) {
+        schedule.configure_sets(pair[0].before(pair[1]));
+    }
     phases::add_systems(&mut schedule);
     schedule
 }
@@ -114,8 +103,12 @@ impl Sim {
             schedule,
             scenario,
         };
-        // Build once so a schedule error shows at construction.
-        let _ = sim.schedule.initialize(&mut sim.world);
+        // A schedule that does not build (an ambiguity between systems, a
+        // cycle) is a defect of this program, never of its input: stop here,
+        // at construction, rather than at the first turn.
+        if let Err(e) = sim.schedule.initialize(&mut sim.world) {
+            panic!("the turn schedule does not build: {e}");
+        }
         sim
     }
 

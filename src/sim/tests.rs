@@ -439,3 +439,26 @@ fn running_outage_sums_match_a_full_recount() {
         }
     }
 }
+
+#[test]
+fn ambiguous_systems_are_refused_when_the_schedule_builds() {
+    use bevy_ecs::prelude::*;
+    fn first(mut m: ResMut<super::resources::Metrics>) {
+        m.detections += 1;
+    }
+    fn second(mut m: ResMut<super::resources::Metrics>) {
+        m.detections *= 2;
+    }
+    let mut world = World::new();
+    let mut schedule = super::build_schedule();
+    assert!(
+        schedule.initialize(&mut world).is_ok(),
+        "the shipped schedule builds"
+    );
+    let mut schedule = super::build_schedule();
+    schedule.add_systems((first, second).in_set(super::Phase::Record));
+    assert!(
+        schedule.initialize(&mut world).is_err(),
+        "two unordered writers of one resource must not build"
+    );
+}

@@ -14,7 +14,7 @@
 //! 7. Consult under Article 5 once the impact passes the threshold.
 //! 8. Ask for assistance when out of staff with compromises to handle.
 
-use crate::scenario::model::{Authority, Goal, OrgIdx, OrganisationKind};
+use crate::scenario::model::{Authority, DecisionKind, Goal, OrgIdx, OrganisationKind};
 use crate::session::view::TeamView;
 use crate::sim::decision::{Action, Decision, Tlp};
 
@@ -78,16 +78,49 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
             if view.alert_level() < 3 {
                 add(&mut plan, Action::RaiseAlert);
             }
-            if view.staff(org).is_some_and(|s| s.available() < 2) {
-                request_help(view, &mut plan, org);
-            }
+        }
+        // Thin staffing is answered early: an organisation too small to
+        // run a threat hunt, or out of staff with compromises to handle,
+        // asks an ally for people.
+        let hunt_cost = view.decision_rule(DecisionKind::Hunt).spec.staff;
+        let short = view.staff(org).is_some_and(|s| {
+            (s.capacity < hunt_cost && !view.actionable_assets(org).is_empty())
+                || (!known.is_empty() && s.available() < 2)
+        });
+        if short {
+            request_help(view, &mut plan, org);
         }
         if view.impact() >= escalation_threshold(view) && !view.article5_open() {
             add(&mut plan, Action::ConsultArticle5);
         }
     }
     harden(view, &mut plan);
+    hunt(view, &mut plan);
     plan.decisions
+}
+
+/// Threat hunting with the staff left over: each organisation hunts one
+/// asset a turn, going round its assets most critical first; once the
+/// team holds an attacker's indicators, the hunt is worth more (detection
+/// doubles with known indicators), so every organisation with staff hunts.
+fn hunt(view: &TeamView, plan: &mut Plan) {
+    let alerted = !view.team_facts().indicators.is_empty();
+    for &org in view.my_orgs() {
+        let mut mine: Vec<u32> = view.actionable_assets(org).to_vec();
+        if mine.is_empty() {
+            continue;
+        }
+        mine.sort_by_key(|&a| (std::cmp::Reverse(view.assets()[a as usize].criticality), a));
+        let start = view.turn() as usize % mine.len();
+        let tries = if alerted { mine.len().min(3) } else { 1 };
+        for k in 0..tries {
+            let asset = mine[(start + k) % mine.len()];
+            plan.try_add(Decision {
+                org,
+                action: Action::Hunt { asset },
+            });
+        }
+    }
 }
 
 /// With whatever staff is left, owners patch internet-facing systems and
@@ -106,7 +139,8 @@ fn harden(view: &TeamView, plan: &mut Plan) {
             });
         }
         let monitoring = view.defences(i).map_or(1000, |d| d.monitoring);
-        if asset.criticality >= KEEP_RUNNING_CRITICALITY && monitoring < MONITORING_GOAL {
+        let exposed = asset.internet_facing || asset.criticality >= KEEP_RUNNING_CRITICALITY;
+        if exposed && monitoring < MONITORING_GOAL {
             plan.try_add(Decision {
                 org,
                 action: Action::Monitor { asset: i },

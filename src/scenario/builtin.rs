@@ -22,7 +22,7 @@ macro_rules! embed {
 }
 
 embed! {
-    scenarios: ["tutorial"],
+    scenarios: ["tokyo-games", "pension-breach", "grid-outage", "tutorial"],
     assets: [
         "assets/techniques.ron",
         "assets/decisions.ron",

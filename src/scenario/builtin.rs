@@ -104,10 +104,11 @@ mod tests {
     fn titles_are_read_from_the_files() {
         let titles = builtin_titles();
         assert_eq!(titles.len(), builtin_ids().len());
-        let (id, title) = &titles[0];
-        assert_eq!(*id, "tutorial");
-        assert!(!title.en.is_empty());
-        // A parsed title differs from the id fallback in at least one language.
-        assert!(title.en != "tutorial" || title.ja != "tutorial");
+        for (id, title) in &titles {
+            assert!(!title.en.is_empty() && !title.ja.is_empty(), "{id}");
+            // A parsed title differs from the id fallback.
+            assert!(title.en != *id || title.ja != *id, "{id}");
+        }
+        assert!(titles.iter().any(|(id, _)| *id == "tutorial"));
     }
 }

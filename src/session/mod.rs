@@ -59,6 +59,8 @@ pub struct Session {
     chain: u64,
     /// Whether to hash every turn (a log is kept) or only on demand.
     hash_every_turn: bool,
+    /// What each turn played produced, for timelines and reports.
+    history: Vec<TurnOutcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,6 +114,7 @@ impl Session {
             log,
             controllers,
             hash_every_turn,
+            history: Vec::new(),
         }
     }
 
@@ -161,6 +164,12 @@ impl Session {
     pub fn view(&self, team: TeamIdx) -> TeamView<'_> {
         TeamView::new(&self.sim, team)
     }
+    /// Every turn played so far, in order, with its events (kept when the
+    /// session hashes every turn, as interactive and logged ones do).
+    pub fn history(&self) -> &[TurnOutcome] {
+        &self.history
+    }
+
     /// The chained hash after the last turn played (only kept when every
     /// turn is hashed).
     pub fn chain_hash(&self) -> u64 {
@@ -224,6 +233,11 @@ impl Session {
             overrides,
             state_hash,
         });
+        // Interactive and logged sessions keep every turn's events; headless
+        // sweeps do not pay for it.
+        if self.hash_every_turn {
+            self.history.push(outcome.clone());
+        }
         outcome
     }
 
@@ -261,6 +275,7 @@ impl Session {
         let source_hash = log::parse_hex(&self.log.source_hash).unwrap_or(0);
         self.sim = Sim::new(self.sim.scenario().clone(), self.log.seed);
         self.chain = log::chain_start(source_hash, self.log.seed);
+        self.history.clear();
         for record in kept {
             self.apply_turn(record.decisions, record.overrides);
         }
@@ -292,6 +307,7 @@ impl Session {
             controllers,
             chain,
             hash_every_turn: true,
+            history: Vec::new(),
         }
     }
 

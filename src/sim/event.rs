@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::scenario::model::{AssetIdx, AttackerIdx, InjectIdx, OrgIdx, TeamIdx, Text};
 
 use super::decision::{Decision, Refusal, Tlp};
+use super::knowledge::Facts;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
@@ -89,6 +90,8 @@ pub enum Event {
         to: OrgIdx,
         tlp: Tlp,
         report: bool,
+        /// What the message said, for the recipient's inbox.
+        facts: Facts,
     },
     AssistanceArrived {
         from: OrgIdx,

@@ -147,6 +147,7 @@ pub fn deliver_messages(world: &mut World) {
                 to: m.to,
                 tlp: m.tlp,
                 report: m.report,
+                facts: m.facts,
             });
     }
 }

@@ -18,6 +18,9 @@ use crate::sim::overrides::Override;
 
 pub const LOG_FORMAT: u32 = 1;
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Deepest bracket nesting a log may have; checked before parsing. The
+/// count is rough inside embedded scenario text, so it is generous.
+pub const MAX_LOG_NESTING: usize = 256;
 /// Logs larger than this are refused unless the limit is raised.
 pub const DEFAULT_MAX_LOG_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -120,20 +123,22 @@ impl SessionLog {
         let config = ron::ser::PrettyConfig::new()
             .depth_limit(4)
             .struct_names(false)
-            .separate_tuple_members(false);
+            .separate_tuple_members(false)
+            // The embedded scenario files stay readable, line by line.
+            .escape_strings(false);
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }
 
     /// Parses a log, with located errors.
     pub fn parse(path: &str, text: &str) -> Result<SessionLog, ScenarioError> {
-        let opts = ron::Options::default().with_recursion_limit(64);
+        let opts = ron::Options::default().with_recursion_limit(MAX_LOG_NESTING);
         let text_arc: Arc<str> = Arc::from(text);
-        if let Some(depth_at) = too_deep(text, 64) {
+        if let Some(depth_at) = too_deep(text, MAX_LOG_NESTING) {
             return Err(Problem::at(
                 path,
                 &text_arc,
                 (depth_at, 1),
-                "nesting deeper than 64 levels",
+                format!("nesting deeper than {MAX_LOG_NESTING} levels"),
                 "too deep",
             )
             .with_help("a session log is never nested this deeply; the file is damaged")

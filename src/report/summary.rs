@@ -155,7 +155,7 @@ pub fn json(session: &Session, final_hash: u64) -> Value {
         .zip(session.controllers())
         .map(|(t, c)| json!({"id": t.id, "controller": c.to_string()}))
         .collect();
-    let refused: usize = session.log().turns.iter().map(|t| t.decisions.len()).sum();
+    let decisions: usize = session.log().turns.iter().map(|t| t.decisions.len()).sum();
     json!({
         "scenario": scenario.id,
         "seed": session.log().seed,
@@ -184,7 +184,7 @@ pub fn json(session: &Session, final_hash: u64) -> Value {
             "first_detection_turn": p.first_detection,
             "first_statement_turn": p.first_statement,
             "article5_turn": p.article5_turn,
-            "decisions": refused,
+            "decisions": decisions,
         },
         "final_state_hash": hex(final_hash),
     })

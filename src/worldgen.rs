@@ -367,6 +367,7 @@ fn operator_entry(rng: &mut ChaCha8Rng, k: usize, op: &Operator) -> Organisation
         trust: Some(trust),
         default_trust: Some(rng.random_range(400..=600)),
         detection_skill: Some(rng.random_range(200..=600)),
+        leak_risk: None,
     }
 }
 

@@ -63,6 +63,8 @@ pub struct Organisation {
     /// Trust towards other organisations, permille.
     pub trust: TrustMap,
     pub detection_skill: u16,
+    /// Chance, permille, that intel received at AMBER leaks (doubled at RED).
+    pub leak_risk: u16,
     /// The team that plays it, if any.
     pub team: Option<TeamIdx>,
 }

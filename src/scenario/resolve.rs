@@ -1191,6 +1191,7 @@ fn resolve_org(
         l.and_then(|l| l.detection_skill),
         300,
     );
+    let leak_risk = pick(cx, "leak_risk", e.leak_risk, l.and_then(|l| l.leak_risk), 0);
     // Trust: library values, overridden key by key by the scenario's.
     let mut trust_map: BTreeMap<&str, (u16, usize)> = BTreeMap::new();
     for (src, file) in [
@@ -1248,6 +1249,7 @@ fn resolve_org(
         reports_to,
         trust,
         detection_skill,
+        leak_risk,
         team: org_team.get(e.id.as_str()).map(|(t, _)| *t),
     })
 }

@@ -131,32 +131,36 @@ pub enum Authority {
 #[serde(deny_unknown_fields)]
 pub struct OrganisationEntry {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Text>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nation: Option<Nation>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<OrganisationKind>,
     /// Staff-turns available per turn.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorities: Option<Vec<Authority>>,
     /// Turns before it tells anyone of what it detects (reporting culture).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_delay: Option<u32>,
     /// Who it reports its own detections to, after the delay.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports_to: Option<Vec<String>>,
     /// Trust towards other organisations, permille.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<BTreeMap<String, u16>>,
     /// Trust towards anyone not listed, permille.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_trust: Option<u16>,
     /// Baseline ability to spot compromises on assets it watches, permille.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection_skill: Option<u16>,
+    /// Chance that intel it receives at TLP:AMBER leaks, permille (doubled
+    /// at TLP:RED). Partners who see leaks trust it less.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leak_risk: Option<u16>,
 }
 
 /// An explicit communication channel; without one, messages take the default delay.

@@ -231,6 +231,7 @@ pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
         Event::MessageDelivered { from, to, .. } => mine(*from) || mine(*to),
         Event::AssistanceArrived { from, to, .. } => mine(*from) || mine(*to),
         Event::AssetDefaced { .. }
+        | Event::IntelLeaked { .. }
         | Event::PublicAttribution { .. }
         | Event::PublicStatement { .. }
         | Event::AlertRaised { .. }

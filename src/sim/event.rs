@@ -93,6 +93,12 @@ pub enum Event {
         /// What the message said, for the recipient's inbox.
         facts: Facts,
     },
+    /// Shared intel leaked from its recipient (it reaches the press).
+    IntelLeaked {
+        from: OrgIdx,
+        to: OrgIdx,
+        tlp: Tlp,
+    },
     AssistanceArrived {
         from: OrgIdx,
         to: OrgIdx,

@@ -462,3 +462,50 @@ fn ambiguous_systems_are_refused_when_the_schedule_builds() {
         "two unordered writers of one resource must not build"
     );
 }
+
+#[test]
+fn leaked_intel_costs_the_leaker_its_partners_trust() {
+    let mut s = (*quiet()).clone();
+    let cert = s.org_index("cert").unwrap_or(0);
+    let uscert = s.org_index("uscert").unwrap_or(0);
+    s.organisations[cert as usize].leak_risk = 1000;
+    let s = Arc::new(s);
+    let mut sim = Sim::new(s.clone(), 1);
+    override_turn(
+        &mut sim,
+        Change::RevealAttacker {
+            organisation: uscert,
+            attacker: 0,
+        },
+    );
+    let before = sim.read().trust(uscert).get(cert);
+    let alliance_before = sim.read().politics().alliance_trust;
+    let share = |tlp| Decision {
+        org: uscert,
+        action: Action::ShareIntel {
+            to: vec![cert],
+            tlp,
+        },
+    };
+    step(&mut sim, vec![share(Tlp::Green)]);
+    let mut leaked = false;
+    for _ in 0..4 {
+        let out = step(&mut sim, vec![]);
+        leaked |= out
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::IntelLeaked { .. }));
+    }
+    assert!(!leaked, "GREEN intel is meant to travel");
+    step(&mut sim, vec![share(Tlp::Amber)]);
+    for _ in 0..4 {
+        let out = step(&mut sim, vec![]);
+        leaked |= out
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::IntelLeaked { .. }));
+    }
+    assert!(leaked);
+    assert!(sim.read().trust(uscert).get(cert) < before);
+    assert!(sim.read().politics().alliance_trust < alliance_before);
+}

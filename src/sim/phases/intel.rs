@@ -1,6 +1,8 @@
 //! Phase 7, intel: messages whose delay has elapsed are delivered; the
 //! recipient merges the facts, analysts draw their own attribution leads
-//! from the indicators, and trust in the sender grows.
+//! from the indicators, and trust in the sender grows. Marked intel may
+//! leak from a recipient with a leak risk, which costs it the sender's
+//! trust (the US weighs Japan's ability to protect what it shares).
 //!
 //! Delay: an explicit channel's delay, else one turn within a nation and
 //! three across; a liaison halves cross-border delays; low trust adds one.
@@ -22,6 +24,10 @@ pub const SAME_NATION_DELAY: u32 = 1;
 pub const CROSS_BORDER_DELAY: u32 = 3;
 /// Below this trust (permille) messages wait an extra turn for vetting.
 pub const LOW_TRUST: u16 = 400;
+/// Trust the sender loses in a recipient that leaked its intel, permille.
+pub const LEAK_TRUST_COST: i32 = 150;
+/// Alliance trust lost when intel shared across the alliance leaks.
+pub const LEAK_ALLIANCE_COST: i32 = 30;
 /// Trust gained by the recipient in the sender per delivered message.
 pub const TRUST_PER_MESSAGE: i32 = 10;
 
@@ -140,6 +146,26 @@ pub fn deliver_messages(world: &mut World) {
             }
         }
         effects::change_trust(world, m.to, m.from, TRUST_PER_MESSAGE);
+        // A leak of marked intel becomes known: the sender trusts the
+        // recipient less, and across the alliance both governments lose.
+        let leak_bp = match m.tlp {
+            Tlp::Amber => u32::from(rules.organisations[m.to as usize].leak_risk) * 10,
+            Tlp::Red => u32::from(rules.organisations[m.to as usize].leak_risk) * 20,
+            Tlp::Clear | Tlp::Green => 0,
+        };
+        if leak_bp > 0 && rng.chance_bp(leak_bp) {
+            effects::change_trust(world, m.from, m.to, -LEAK_TRUST_COST);
+            let cross_border = rules.organisations[m.from as usize].nation
+                != rules.organisations[m.to as usize].nation;
+            if cross_border {
+                effects::alliance_trust(world, -LEAK_ALLIANCE_COST);
+            }
+            world.resource_mut::<TurnLog>().push(Event::IntelLeaked {
+                from: m.from,
+                to: m.to,
+                tlp: m.tlp,
+            });
+        }
         world
             .resource_mut::<TurnLog>()
             .push(Event::MessageDelivered {

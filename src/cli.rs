@@ -17,6 +17,15 @@ use crate::session::replay::{self, ReplayError};
 use crate::session::{Controller, Session};
 use crate::sim::resources::ObjectiveStatus;
 
+/// Writes a line to standard output. A reader that went away (`| head`)
+/// is not an error worth a panic: the rest of the output is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*);
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kizuna",
@@ -144,6 +153,8 @@ pub fn main_with(cli: Cli) -> ExitCode {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
+                // The reader stopped early (`| head`): not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => fail(&format!("cannot write the scenario: {e}")),
             }
         }
@@ -166,7 +177,7 @@ fn report_scenario_error(e: ScenarioError) -> ExitCode {
 fn list(lang: &str) -> ExitCode {
     for (id, title) in builtin::builtin_titles() {
         let title = if lang == "ja" { &title.ja } else { &title.en };
-        println!("{id:<16} {title}");
+        say!("{id:<16} {title}");
     }
     ExitCode::SUCCESS
 }
@@ -177,7 +188,7 @@ fn check(files: &[PathBuf], opts: &LoadOptions) -> ExitCode {
         match load::load_file(file, opts) {
             Ok(loaded) => {
                 let s = &loaded.scenario;
-                println!(
+                say!(
                     "{}: ok — {} organisations, {} assets, {} attackers, {} injects, {} objectives, {} teams",
                     file.display(),
                     s.organisations.len(),
@@ -278,7 +289,7 @@ fn run(
         text.push_str(&summary::outcome_text(&session, final_hash));
         text
     };
-    println!("{out}");
+    say!("{out}");
     ExitCode::SUCCESS
 }
 
@@ -307,7 +318,7 @@ fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> Exi
                     ObjectiveStatus::Pending => "pending",
                 })
                 .collect();
-            println!(
+            say!(
                 "{}: ok — {} turns replayed, every hash matches (last {}); objectives: {}",
                 path.display(),
                 summary.turns_checked,

@@ -357,3 +357,19 @@ fn generated_worlds_check_and_run() {
     ]));
     assert_eq!(v["turns_played"], 48, "generated worlds have no early end");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    for args in ["gen --assets 5000", "run tutorial --seed 1", "list"] {
+        let script = format!(
+            "'{}' {args} | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            env!("CARGO_BIN_EXE_kizuna")
+        );
+        let out = match Command::new("bash").args(["-c", &script]).output() {
+            Ok(o) => o,
+            Err(e) => panic!("no bash: {e}"),
+        };
+        assert!(out.status.success(), "{args}: {}", text(&out.stderr));
+        no_panic(&out);
+    }
+}

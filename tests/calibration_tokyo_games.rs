@@ -120,7 +120,10 @@ fn idle_looks_like_pyeongchang_and_doctrine_does_better() {
          Wi-Fi on {wifi_down}/{n}; ceremony-website failed {website_failed}, \
          ceremony-wifi failed {wifi_failed}"
     );
-    assert!(website_down * 10 >= n * 9, "website down on {website_down}/{n}");
+    assert!(
+        website_down * 10 >= n * 9,
+        "website down on {website_down}/{n}"
+    );
     assert!(wifi_down * 10 >= n * 6, "Wi-Fi down on {wifi_down}/{n}");
     assert!(website_failed * 10 >= n * 9);
     assert!(wifi_failed * 10 >= n * 6);

@@ -6,13 +6,18 @@
 //!    internet-facing systems, raise monitoring on critical ones.
 //! 2. On a known compromise: restore what is down (if backups allow),
 //!    reset credentials, hunt, and isolate systems that are not critical.
+//!    Any system of its own that is down comes back from backups.
 //! 3. Share what is known with the national CERTs, coordinators and
 //!    investigators, at, the highest marking trust allows.
 //! 4. Take down attacker infrastructure where the authority exists.
 //! 5. Speak publicly once something is known; raise the alert level.
-//! 6. Attribute publicly only on corroborated evidence.
+//! 6. Attribute publicly only on corroborated evidence: two independent
+//!    sources, and the leading name well ahead of the next.
 //! 7. Consult under Article 5 once the impact passes the threshold.
-//! 8. Ask for assistance when out of staff with compromises to handle.
+//! 8. Ask for assistance when too thin to hunt on exposed systems, or out
+//!    of staff with compromises to handle.
+//! 9. Decisions that speak for the team (a statement, the alert level,
+//!    Article 5, a liaison) are taken by one organisation a turn.
 
 use crate::scenario::model::{Authority, DecisionKind, Goal, OrgIdx, OrganisationKind};
 use crate::session::view::TeamView;
@@ -56,6 +61,16 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
             }
         }
 
+        // Systems that are down come back from backups, whatever brought
+        // them down.
+        for &asset in view.actionable_assets(org) {
+            if view.availability()[asset as usize] < 500
+                && view.defences(asset).is_some_and(|d| d.backups_intact)
+            {
+                add(&mut plan, Action::Restore { asset });
+            }
+        }
+
         let facts = view.knowledge(org).cloned().unwrap_or_default();
         if !facts.is_empty() {
             share(view, &mut plan, org);
@@ -63,11 +78,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         for &attacker in &facts.indicators {
             add(&mut plan, Action::ActiveDefence { attacker });
             add(&mut plan, Action::Takedown { attacker });
-            if !view.attributed(attacker)
-                && facts
-                    .best_attribution(attacker)
-                    .is_some_and(|(_, w)| w >= ATTRIBUTION_CONFIDENCE)
-            {
+            if !view.attributed(attacker) && corroborated(&facts, attacker) {
                 add(&mut plan, Action::AttributePublicly { attacker });
             }
         }
@@ -83,8 +94,11 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         // run a threat hunt, or out of staff with compromises to handle,
         // asks an ally for people.
         let hunt_cost = view.decision_rule(DecisionKind::Hunt).spec.staff;
+        let exposed = view.actionable_assets(org).iter().any(|&a| {
+            view.assets()[a as usize].internet_facing || known.iter().any(|k| k.asset == a)
+        });
         let short = view.staff(org).is_some_and(|s| {
-            (s.capacity < hunt_cost && !view.actionable_assets(org).is_empty())
+            (s.capacity < hunt_cost && (exposed || o.has(Authority::IncidentResponse)))
                 || (!known.is_empty() && s.available() < 2)
         });
         if short {
@@ -165,7 +179,8 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
                 | OrganisationKind::Coordinator
                 | OrganisationKind::LawEnforcement
                 | OrganisationKind::Intelligence
-        );
+        ) || (o.kind == OrganisationKind::Military
+            && o.has(Authority::ActiveCyberDefence));
         if i == org || !partner {
             continue;
         }
@@ -202,6 +217,29 @@ fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
             org,
             action: Action::RequestAssistance { from },
         });
+    }
+}
+
+/// Public attribution only on corroborated evidence: at least two
+/// independent sources, and the leading name well ahead of the next.
+fn corroborated(facts: &crate::sim::knowledge::Facts, attacker: u16) -> bool {
+    let mut names: Vec<(&str, u32, usize)> = Vec::new();
+    for lead in facts.leads.iter().filter(|l| l.attacker == attacker) {
+        match names.iter_mut().find(|(n, _, _)| *n == lead.points_to) {
+            Some(entry) => {
+                entry.1 = entry.1.saturating_add(lead.weight);
+                entry.2 += 1;
+            }
+            None => names.push((&lead.points_to, lead.weight, 1)),
+        }
+    }
+    names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    match names.as_slice() {
+        [] => false,
+        [(_, weight, sources)] => *weight >= ATTRIBUTION_CONFIDENCE && *sources >= 2,
+        [(_, weight, sources), (_, runner_up, _), ..] => {
+            *weight >= ATTRIBUTION_CONFIDENCE && *sources >= 2 && *weight * 2 >= *runner_up * 3
+        }
     }
 }
 

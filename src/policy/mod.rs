@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::model::DecisionKind;
 use crate::session::view::TeamView;
 use crate::sim::decision::Decision;
 use crate::sim::rng::SimRng;
@@ -87,8 +88,21 @@ impl<'v, 'a> Plan<'v, 'a> {
         self.queued.get(&org).copied().unwrap_or(0)
     }
 
-    /// Adds the decision if it is legal now and not already planned.
+    /// Adds the decision if it is legal now and not already planned. A
+    /// decision that speaks for the whole team (a statement, the alert
+    /// level, Article 5, a liaison) is taken by one organisation only.
     pub fn try_add(&mut self, d: Decision) -> bool {
+        let kind = d.action.kind();
+        let team_wide = matches!(
+            kind,
+            DecisionKind::PublicStatement
+                | DecisionKind::RaiseAlert
+                | DecisionKind::ConsultArticle5
+                | DecisionKind::Liaison
+        );
+        if team_wide && self.decisions.iter().any(|p| p.action.kind() == kind) {
+            return false;
+        }
         if self.planned.contains(&d) || self.view.check(&d, self.queued(d.org)).is_err() {
             return false;
         }

@@ -286,39 +286,56 @@ fn lateral_movement(
     gained: &mut Vec<(Entity, Compromise)>,
 ) -> bool {
     let mut taken: Vec<u32> = held.iter().map(|(_, c)| c.asset).collect();
+    let sources: Vec<u32> = held
+        .iter()
+        .map(|(_, c)| c.asset)
+        .filter(|&a| !defences(world, ctx, a).isolated)
+        .collect();
+    // Links to targets from every foothold come first; then the attacker
+    // explores other links, starting from a different foothold each turn.
+    let is_target = |a: &u32| ctx.stage.targets.contains(a);
+    let mut candidates: Vec<u32> = Vec::new();
+    for &source in &sources {
+        candidates.extend(
+            ctx.rules.assets[source as usize]
+                .links
+                .iter()
+                .filter(|l| is_target(l)),
+        );
+    }
+    let rotate = (campaign.turns_in_stage as usize)
+        .checked_rem(sources.len())
+        .unwrap_or(0);
+    for k in 0..sources.len() {
+        let source = sources[(rotate + k) % sources.len()];
+        candidates.extend(
+            ctx.rules.assets[source as usize]
+                .links
+                .iter()
+                .filter(|l| !is_target(l)),
+        );
+    }
     let mut moves = 0;
-    'sources: for (_, c) in held {
-        if defences(world, ctx, c.asset).isolated {
+    for next in candidates {
+        if moves >= MAX_MOVES_PER_TURN {
+            break;
+        }
+        if taken.contains(&next) {
             continue;
         }
-        // Targets first, then anything else linked.
-        let links = &ctx.rules.assets[c.asset as usize].links;
-        let ordered = links
-            .iter()
-            .filter(|l| ctx.stage.targets.contains(l))
-            .chain(links.iter().filter(|l| !ctx.stage.targets.contains(l)));
-        for &next in ordered {
-            if moves >= MAX_MOVES_PER_TURN {
-                break 'sources;
-            }
-            if taken.contains(&next) {
-                continue;
-            }
-            let d = defences(world, ctx, next);
-            if d.isolated {
-                continue;
-            }
-            let base =
-                matching_weakness(ctx.rules, ctx.stage, next, d.patched).unwrap_or(BASE_MOVE_BP);
-            let mut bp = base * u32::from(ctx.attacker.skill) / 1000;
-            if !ctx.stage.targets.contains(&next) {
-                bp /= 2;
-            }
-            moves += 1;
-            if rng.chance_bp(defended(ctx, bp, d.monitoring)) {
-                gained.push(spawn_compromise(world, ctx, next));
-                taken.push(next);
-            }
+        let d = defences(world, ctx, next);
+        if d.isolated {
+            continue;
+        }
+        let base = matching_weakness(ctx.rules, ctx.stage, next, d.patched).unwrap_or(BASE_MOVE_BP);
+        let mut bp = base * u32::from(ctx.attacker.skill) / 1000;
+        if !is_target(&next) {
+            bp /= 2;
+        }
+        moves += 1;
+        if rng.chance_bp(defended(ctx, bp, d.monitoring)) {
+            gained.push(spawn_compromise(world, ctx, next));
+            taken.push(next);
         }
     }
     // Done when every target is held, or when some are and the attacker

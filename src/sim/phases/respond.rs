@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, Goal, OrgIdx, Scenario};
+use crate::scenario::model::{AssetIdx, AttackerIdx, Goal, OrgIdx, Scenario};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
@@ -93,7 +93,7 @@ fn take_effect(
             }
             with_defences(world, *asset, |d| d.isolated = false);
             effects::mark_cascade(world, *asset);
-            evict(world, compromises, *asset, |_| true);
+            evict(world, compromises, org, *asset, |_| true);
         }
         Action::ResetCredentials { asset } => {
             // Stolen credentials stop working: footholds are lost, and
@@ -108,10 +108,7 @@ fn take_effect(
                     }
                 } else {
                     world.despawn(e);
-                    world.resource_mut::<TurnLog>().push(Event::Evicted {
-                        asset: *asset,
-                        attacker: c.attacker,
-                    });
+                    cleaned(world, org, *asset, c.attacker);
                 }
             }
         }
@@ -240,18 +237,36 @@ fn with_defences(world: &mut World, asset: AssetIdx, f: impl FnOnce(&mut Defence
 fn evict(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    by: OrgIdx,
     asset: AssetIdx,
     which: impl Fn(&Compromise) -> bool,
 ) {
     for (e, c) in super::sorted_compromises(world, compromises) {
         if c.asset == asset && which(&c) {
             world.despawn(e);
-            world.resource_mut::<TurnLog>().push(Event::Evicted {
-                asset,
-                attacker: c.attacker,
-            });
+            cleaned(world, by, asset, c.attacker);
         }
     }
+}
+
+/// The attacker is out of the asset: the acting organisation's team and the
+/// owner know it is clean, so a later return can be detected afresh.
+fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx) {
+    let rules = world.resource::<Rules>().0.clone();
+    let mut told: Vec<OrgIdx> = match rules.organisations[by as usize].team {
+        Some(team) => rules.teams[team as usize].organisations.clone(),
+        None => vec![by],
+    };
+    told.push(rules.assets[asset as usize].owner);
+    for org in told {
+        let e = effects::org_entity(world, org);
+        if let Some(mut k) = world.get_mut::<Knowledge>(e) {
+            k.0.forget_compromise(asset, attacker);
+        }
+    }
+    world
+        .resource_mut::<TurnLog>()
+        .push(Event::Evicted { asset, attacker });
 }
 
 /// A quarter of the lender's capacity moves over, for the rest of the scenario.

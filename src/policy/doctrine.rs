@@ -35,9 +35,13 @@ const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
 
 pub fn decide(view: &TeamView) -> Vec<Decision> {
     let mut plan = Plan::new(view);
-    let known = view.known_compromises();
     for &org in view.my_orgs() {
         let o = &view.organisations()[org as usize];
+        // Each organisation acts on what it knows itself: what another
+        // member of the team has not yet reported does not move it, so a
+        // slow-reporting operator slows the whole response.
+        let facts = view.knowledge(org).cloned().unwrap_or_default();
+        let known = &facts.compromises;
         let add = |plan: &mut Plan, action| plan.try_add(Decision { org, action });
 
         if view.turn() == 1 && o.has(Authority::Diplomacy) && !view.liaison() {
@@ -45,7 +49,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         }
 
         // Respond to what is known on assets this organisation may touch.
-        for k in &known {
+        for k in known {
             let asset = &view.assets()[k.asset as usize];
             let availability = view.availability()[k.asset as usize];
             if availability < 500 {
@@ -71,7 +75,6 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
             }
         }
 
-        let facts = view.knowledge(org).cloned().unwrap_or_default();
         if !facts.is_empty() {
             share(view, &mut plan, org);
         }
@@ -97,9 +100,9 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         let exposed = view.actionable_assets(org).iter().any(|&a| {
             view.assets()[a as usize].internet_facing || known.iter().any(|k| k.asset == a)
         });
+        let responsible = exposed || o.has(Authority::IncidentResponse);
         let short = view.staff(org).is_some_and(|s| {
-            (s.capacity < hunt_cost && (exposed || o.has(Authority::IncidentResponse)))
-                || (!known.is_empty() && s.available() < 2)
+            responsible && (s.capacity < hunt_cost || (!known.is_empty() && s.available() < 2))
         });
         if short {
             request_help(view, &mut plan, org);
@@ -118,8 +121,10 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
 /// team holds an attacker's indicators, the hunt is worth more (detection
 /// doubles with known indicators), so every organisation with staff hunts.
 fn hunt(view: &TeamView, plan: &mut Plan) {
-    let alerted = !view.team_facts().indicators.is_empty();
     for &org in view.my_orgs() {
+        let alerted = view
+            .knowledge(org)
+            .is_some_and(|k| !k.indicators.is_empty());
         let mut mine: Vec<u32> = view.actionable_assets(org).to_vec();
         if mine.is_empty() {
             continue;

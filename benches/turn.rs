@@ -77,23 +77,26 @@ fn turn_scaling(c: &mut Criterion) {
     group.finish();
 }
 
-/// A whole tutorial run, set-up included, as a sweep pays for it.
+/// Whole runs of the shipped scenarios, set-up included, as a sweep pays
+/// for them.
 fn full_runs(c: &mut Criterion) {
-    let tutorial = match load_builtin("tutorial", &LoadOptions::default()) {
-        Ok(l) => l,
-        Err(e) => panic!("{e:?}"),
-    };
     let mut group = c.benchmark_group("full-run");
-    for policy in [PolicyKind::Idle, PolicyKind::Doctrine] {
-        group.bench_function(format!("tutorial/{policy}"), |b| {
-            let mut seed = 0;
-            b.iter(|| {
-                seed += 1;
-                let mut s = Session::new(&tutorial, seed, all(&tutorial, policy), false);
-                s.run(tutorial.scenario.turn_limit, |_| {});
-                black_box(s.state_hash())
-            })
-        });
+    for id in ["tutorial", "tokyo-games", "pension-breach", "grid-outage"] {
+        let loaded = match load_builtin(id, &LoadOptions::default()) {
+            Ok(l) => l,
+            Err(e) => panic!("{id}: {e:?}"),
+        };
+        for policy in [PolicyKind::Idle, PolicyKind::Doctrine] {
+            group.bench_function(format!("{id}/{policy}"), |b| {
+                let mut seed = 0;
+                b.iter(|| {
+                    seed += 1;
+                    let mut s = Session::new(&loaded, seed, all(&loaded, policy), false);
+                    s.run(loaded.scenario.turn_limit, |_| {});
+                    black_box(s.state_hash())
+                })
+            });
+        }
     }
     group.finish();
 }

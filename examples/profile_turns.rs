@@ -1,5 +1,6 @@
 //! Runs many 48-turn sessions of a generated world, for profilers:
-//! `cargo run --release --example profile_turns -- 400 200`.
+//! `cargo run --release --example profile_turns -- 400 200 random` (a
+//! generated world of 400 assets) or `-- tokyo-games 200 doctrine`.
 
 use kizuna::policy::PolicyKind;
 use kizuna::scenario::load::{LoadOptions, load};
@@ -8,15 +9,23 @@ use kizuna::session::{Controller, Session};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let assets: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
+    let world = args.next().unwrap_or_else(|| "400".into());
     let sessions: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     let policy: PolicyKind = args
         .next()
         .and_then(|a| a.parse().ok())
         .unwrap_or(PolicyKind::Random);
-    let text = kizuna::worldgen::generate_ron(assets, 1);
-    let sources = MemorySources::new().with("world.ron", text);
-    let loaded = match load(&sources, "world.ron", &LoadOptions::default()) {
+    // A number is a generated world of that many assets; anything else a
+    // built-in scenario id.
+    let loaded = match world.parse::<usize>() {
+        Ok(assets) => {
+            let text = kizuna::worldgen::generate_ron(assets, 1);
+            let sources = MemorySources::new().with("world.ron", text);
+            load(&sources, "world.ron", &LoadOptions::default())
+        }
+        Err(_) => kizuna::scenario::load::load_builtin(&world, &LoadOptions::default()),
+    };
+    let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e:?}");

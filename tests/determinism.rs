@@ -2,7 +2,6 @@
 //! bit for bit. Golden hashes pin the shipped scenarios; a model change that
 //! moves them must update them on purpose and say so in CHANGELOG.md.
 
-use std::sync::Arc;
 
 use kizuna::policy::PolicyKind;
 use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin, load_file};
@@ -176,7 +175,7 @@ proptest! {
     /// whatever the decisions (legal or not).
     #[test]
     fn same_seed_and_decisions_same_hashes(seed in any::<u64>(), turns in arbitrary_turns()) {
-        let scenario = Arc::new(exercise().scenario);
+        let scenario = exercise().scenario;
         let play = || {
             let mut sim = Sim::new(scenario.clone(), seed);
             turns

@@ -40,7 +40,8 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         // Each organisation acts on what it knows itself: what another
         // member of the team has not yet reported does not move it, so a
         // slow-reporting operator slows the whole response.
-        let facts = view.knowledge(org).cloned().unwrap_or_default();
+        let nothing = crate::sim::knowledge::Facts::default();
+        let facts = view.knowledge(org).unwrap_or(&nothing);
         let known = &facts.compromises;
         let add = |plan: &mut Plan, action| plan.try_add(Decision { org, action });
 
@@ -81,7 +82,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         for &attacker in &facts.indicators {
             add(&mut plan, Action::ActiveDefence { attacker });
             add(&mut plan, Action::Takedown { attacker });
-            if !view.attributed(attacker) && corroborated(&facts, attacker) {
+            if !view.attributed(attacker) && corroborated(facts, attacker) {
                 add(&mut plan, Action::AttributePublicly { attacker });
             }
         }

@@ -72,6 +72,8 @@ pub(crate) struct Plan<'v, 'a> {
     pub decisions: Vec<Decision>,
     planned: BTreeSet<Decision>,
     queued: BTreeMap<u16, u32>,
+    /// Staff each organisation had free at the start of the turn.
+    available: BTreeMap<u16, u32>,
 }
 
 impl<'v, 'a> Plan<'v, 'a> {
@@ -81,6 +83,7 @@ impl<'v, 'a> Plan<'v, 'a> {
             decisions: Vec::new(),
             planned: BTreeSet::new(),
             queued: BTreeMap::new(),
+            available: BTreeMap::new(),
         }
     }
 
@@ -103,10 +106,20 @@ impl<'v, 'a> Plan<'v, 'a> {
         if team_wide && self.decisions.iter().any(|p| p.action.kind() == kind) {
             return false;
         }
-        if self.planned.contains(&d) || self.view.check(&d, self.queued(d.org)).is_err() {
+        // Staff is what runs out first; a cheap look before the full check.
+        let queued = self.queued(d.org);
+        let cost = self.view.staff_cost(&d);
+        let available = *self
+            .available
+            .entry(d.org)
+            .or_insert_with(|| self.view.staff(d.org).map_or(0, |s| s.available()));
+        if queued + cost > available {
             return false;
         }
-        *self.queued.entry(d.org).or_insert(0) += self.view.staff_cost(&d);
+        if self.planned.contains(&d) || self.view.check(&d, queued).is_err() {
+            return false;
+        }
+        *self.queued.entry(d.org).or_insert(0) += cost;
         self.planned.insert(d.clone());
         self.decisions.push(d);
         true

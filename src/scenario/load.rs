@@ -77,7 +77,8 @@ pub struct SourceFile {
 /// A loaded scenario with every file it was read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
-    pub scenario: Scenario,
+    /// Shared, so every session of a sweep uses the one copy.
+    pub scenario: std::sync::Arc<Scenario>,
     /// Every file read: the main file first, then includes in the order
     /// named, then the technique table and the decision catalogue.
     pub files: Vec<SourceFile>,
@@ -343,7 +344,7 @@ pub fn load(
         .collect();
     let source_hash = source_hash(&files);
     Ok(Loaded {
-        scenario,
+        scenario: std::sync::Arc::new(scenario),
         files,
         source_hash,
     })

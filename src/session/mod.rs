@@ -81,7 +81,7 @@ impl Session {
         controllers: Vec<Controller>,
         hash_every_turn: bool,
     ) -> Session {
-        let scenario = Arc::new(loaded.scenario.clone());
+        let scenario = loaded.scenario.clone();
         let log = SessionLog {
             format: log::LOG_FORMAT,
             engine: log::ENGINE_VERSION.to_string(),

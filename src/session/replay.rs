@@ -5,7 +5,6 @@ use crate::scenario::diagnostics::ScenarioError;
 use crate::scenario::load::{self, LoadOptions};
 use crate::scenario::sources::MemorySources;
 use crate::sim::Sim;
-use std::sync::Arc;
 
 use super::log::{self, SessionLog};
 use super::{Controller, Session};
@@ -85,7 +84,7 @@ pub fn replay(
             actual,
         });
     }
-    let scenario = Arc::new(loaded.scenario.clone());
+    let scenario = loaded.scenario.clone();
     let mut controllers = vec![Controller::Human; scenario.teams.len()];
     for t in &log.teams {
         let idx = scenario

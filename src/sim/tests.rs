@@ -15,7 +15,7 @@ use super::{Sim, TurnOutcome};
 fn fixture() -> Arc<Scenario> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/exercise.ron");
     match load_file(std::path::Path::new(path), &LoadOptions::default()) {
-        Ok(l) => Arc::new(l.scenario),
+        Ok(l) => l.scenario,
         Err(e) => panic!("fixture does not load: {e:?}"),
     }
 }

@@ -865,9 +865,14 @@ impl App {
                         }
                         let org = describe::org(self, *from);
                         let key = if *report { "report_from" } else { "intel_from" };
+                        let title = format!(
+                            "{} → {}",
+                            self.strings.fmt(key, &[("org", &org)]),
+                            describe::org(self, *to)
+                        );
                         out.push(InboxItem {
                             turn: o.turn,
-                            title: self.strings.fmt(key, &[("org", &org)]),
+                            title,
                             body: describe::facts(self, *to, facts),
                             tlp: Some(*tlp),
                         });
@@ -897,5 +902,265 @@ fn asset_action(kind: DecisionKind, asset: AssetIdx) -> Action {
         DecisionKind::Patch => Action::Patch { asset },
         DecisionKind::Restore => Action::Restore { asset },
         _ => Action::ResetCredentials { asset },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::view::FacilitatorView;
+    use crate::tui::fixture::{play_turn, render, tutorial, tutorial_with};
+    use crate::tui::i18n::Lang;
+
+    #[test]
+    fn queue_unqueue_and_end_turn_for_each_human_team() {
+        let mut app = tutorial(Lang::En);
+        assert_eq!(app.human_teams(), vec![0, 1]);
+        assert_eq!(app.team, 0);
+        app.apply(UiAction::Panel(3));
+        assert_eq!(app.panel, Panel::Decisions);
+        // Find an available decision and queue it.
+        let i = app
+            .candidates()
+            .iter()
+            .position(|c| c.status.is_ok())
+            .expect("something is possible on turn 1");
+        app.rows[Panel::Decisions.index()] = i;
+        let d = app.candidates()[i].decision.clone();
+        let before = app.staff_left();
+        app.apply(UiAction::ToggleQueue);
+        assert_eq!(app.queued[0], vec![d.clone()]);
+        assert!(app.candidates()[i].queued);
+        let after = app.staff_left();
+        assert!(
+            after.iter().zip(&before).any(|(a, b)| a.1 < b.1),
+            "staff is promised"
+        );
+        // Un-queue and queue again.
+        app.apply(UiAction::ToggleQueue);
+        assert!(app.queued[0].is_empty());
+        app.apply(UiAction::ToggleQueue);
+        assert_eq!(app.queued[0].len(), 1);
+        // Japan ends; the US is now at the keyboard; nothing resolved yet.
+        app.apply(UiAction::EndTurn);
+        assert_eq!(app.team, 1);
+        assert_eq!(app.session.turn(), 1);
+        app.apply(UiAction::EndTurn);
+        // Both ended: the turn resolved with Japan's decision.
+        assert_eq!(app.session.turn(), 2);
+        assert_eq!(app.team, 0);
+        assert!(app.queued.iter().all(Vec::is_empty));
+        assert_eq!(app.session.log().turns[0].decisions[0], d);
+        assert!(
+            app.session.history()[0]
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::DecisionStarted { decision, .. } if *decision == d))
+        );
+    }
+
+    #[test]
+    fn a_computer_team_needs_no_end_turn() {
+        let mut app = tutorial_with(
+            Lang::En,
+            &[("us", Controller::Policy(crate::policy::PolicyKind::Idle))],
+        );
+        assert_eq!(app.human_teams(), vec![0]);
+        app.apply(UiAction::EndTurn);
+        assert_eq!(app.session.turn(), 2);
+    }
+
+    #[test]
+    fn refused_decisions_say_why_and_are_not_queued() {
+        let mut app = tutorial(Lang::En);
+        let cands = app.candidates();
+        let i = cands
+            .iter()
+            .position(|c| c.status.is_err())
+            .expect("some decision is unavailable");
+        app.panel = Panel::Decisions;
+        app.rows[Panel::Decisions.index()] = i;
+        app.toggle_queue();
+        assert!(app.queued[0].is_empty());
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("Not possible")
+        );
+    }
+
+    #[test]
+    fn fog_of_war_hides_undetected_compromises() {
+        let mut app = tutorial(Lang::En);
+        let mut found = None;
+        for _ in 0..8 {
+            play_turn(&mut app);
+            let undetected: Vec<_> = FacilitatorView::new(app.session.sim())
+                .compromises()
+                .into_iter()
+                .filter(|c| !c.detected)
+                .collect();
+            if let Some(c) = undetected.first() {
+                found = Some(c.clone());
+                break;
+            }
+        }
+        let c = found.expect("seed 7 gives an undetected compromise early");
+        let known = app.view().known_compromises();
+        assert!(known.iter().all(|k| k.asset != c.asset));
+        let attacker = app.scenario().attackers[c.attacker as usize]
+            .name
+            .en
+            .clone();
+        // The team's screens never show it.
+        app.facilitator = false;
+        assert!(app.compromises_of(c.asset).is_empty());
+        for p in 0..6 {
+            app.apply(UiAction::Panel(p));
+            let screen = render(&mut app, 120, 40);
+            assert!(!screen.contains(&attacker), "panel {p} names the attacker");
+            assert!(!screen.contains("undetected"), "panel {p}");
+        }
+        assert!(
+            app.timeline()
+                .iter()
+                .all(|(_, t, _)| !t.contains(&attacker))
+        );
+        // The facilitator sees it.
+        app.apply(UiAction::ToggleFacilitator);
+        assert!(!app.compromises_of(c.asset).is_empty());
+        app.apply(UiAction::Panel(0));
+        app.rows[0] = app
+            .asset_order()
+            .iter()
+            .position(|&a| a == c.asset)
+            .unwrap();
+        let screen = render(&mut app, 120, 40);
+        assert!(screen.contains("undetected"));
+        assert!(app.timeline().iter().any(|(_, t, _)| t.contains(&attacker)));
+    }
+
+    #[test]
+    fn facilitator_controls_go_through_overrides_and_rewind() {
+        let mut app = tutorial(Lang::En);
+        // Not for players.
+        app.apply(UiAction::Inject);
+        assert!(app.dialog.is_none());
+        app.apply(UiAction::ToggleFacilitator);
+        // Ad-hoc inject to the US only.
+        app.apply(UiAction::Inject);
+        for c in "Ransom note".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Char('1'))); // Japan off
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert!(app.dialog.is_none());
+        // Override the first asset's availability with a reason.
+        app.apply(UiAction::Panel(0));
+        app.apply(UiAction::Override);
+        for _ in 0..4 {
+            app.on_key(KeyEvent::from(KeyCode::Backspace));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Char('2')));
+        app.on_key(KeyEvent::from(KeyCode::Char('0')));
+        app.on_key(KeyEvent::from(KeyCode::Char('0')));
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        for c in "storm".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        // Mark an objective as met.
+        app.apply(UiAction::Panel(5));
+        app.apply(UiAction::Override);
+        for c in "judged".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(app.overrides.len(), 3);
+        // Pause blocks the turn.
+        app.apply(UiAction::Pause);
+        app.end_turn();
+        app.end_turn();
+        assert_eq!(app.session.turn(), 1);
+        app.apply(UiAction::Pause);
+        play_turn(&mut app);
+        assert_eq!(app.session.turn(), 2);
+        let rec = &app.session.log().turns[0];
+        assert_eq!(rec.overrides.len(), 3);
+        assert!(
+            matches!(rec.overrides[0].change, Change::AdHocInject { ref to, .. } if *to == vec![1])
+        );
+        assert_eq!(rec.overrides[1].reason, "storm");
+        assert!(matches!(
+            rec.overrides[1].change,
+            Change::SetAvailability {
+                availability: 200,
+                ..
+            }
+        ));
+        assert!(matches!(
+            rec.overrides[2].change,
+            Change::SetObjective { met: true, .. }
+        ));
+        // The inject reached the US inbox only.
+        app.facilitator = false;
+        app.team = 1;
+        assert!(app.inbox().iter().any(|m| m.body == "Ransom note"));
+        app.team = 0;
+        assert!(app.inbox().iter().all(|m| m.body != "Ransom note"));
+        // Rewind to the start and play on as a branch.
+        app.facilitator = true;
+        play_turn(&mut app);
+        app.apply(UiAction::Rewind);
+        app.on_key(KeyEvent::from(KeyCode::Char('1')));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(app.session.turn(), 2);
+        assert_eq!(app.session.log().branches.len(), 1);
+        play_turn(&mut app);
+        assert_eq!(app.session.turn(), 3);
+    }
+
+    #[test]
+    fn quit_asks_first() {
+        let mut app = tutorial(Lang::En);
+        app.apply(UiAction::Quit);
+        app.on_key(KeyEvent::from(KeyCode::Char('n')));
+        assert!(!app.quit && app.dialog.is_none());
+        app.apply(UiAction::Quit);
+        app.on_key(KeyEvent::from(KeyCode::Char('y')));
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn clicks_pick_tabs_and_rows_and_tiny_screens_do_not_panic() {
+        let mut app = tutorial(Lang::Ja);
+        app.size = Rect::new(0, 0, 120, 40);
+        app.apply(UiAction::Click { column: 1, row: 1 });
+        assert_eq!(app.panel, Panel::Infrastructure);
+        let areas = layout::areas(app.size);
+        let list = layout::list_area(Panel::Infrastructure, areas.body).unwrap();
+        app.apply(UiAction::Click {
+            column: list.x + 3,
+            row: list.y + 3,
+        });
+        assert_eq!(app.selected(Panel::Infrastructure), 2);
+        app.apply(UiAction::ScrollDown);
+        assert_eq!(app.selected(Panel::Infrastructure), 3);
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (10, 3),
+            (59, 15),
+            (60, 16),
+            (80, 24),
+            (300, 100),
+        ] {
+            for p in 0..6 {
+                app.apply(UiAction::Panel(p));
+                let _ = render(&mut app, w, h);
+            }
+        }
+        assert!(render(&mut app, 40, 10).contains("端末が小さすぎます"));
     }
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod data;
 pub mod describe;
 pub mod draw;
+pub mod fixture;
 pub mod i18n;
 pub mod keys;
 pub mod layout;

@@ -15,25 +15,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let sc = app.scenario();
     let turn = app.session.turn().min(sc.turn_limit.max(1));
     let when = time::format_minute(time::turn_start(sc.start_minute, sc.turn_minutes, turn));
-    let who = if app.facilitator {
-        s.get("facilitator").to_string()
-    } else {
-        app.team_name(app.team).to_string()
-    };
+    let who = app.team_name(app.team).to_string();
     let t = &app.theme;
     let sep = || Span::styled(" │ ", t.fg(t.dim));
+    // Most important first, so a narrow terminal cuts the least useful.
     let mut spans = vec![
         Span::styled(
-            format!(" {} ", app.text(&sc.title)),
+            format!(
+                " {}",
+                s.fmt(
+                    "turn",
+                    &[("n", &turn.to_string()), ("m", &sc.turn_limit.to_string())]
+                )
+            ),
             t.fg(t.accent).add_modifier(Modifier::BOLD),
         ),
-        sep(),
-        Span::raw(when),
-        sep(),
-        Span::raw(s.fmt(
-            "turn",
-            &[("n", &turn.to_string()), ("m", &sc.turn_limit.to_string())],
-        )),
         sep(),
         Span::raw(s.fmt("playing", &[("team", &who)])),
         sep(),
@@ -42,6 +38,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.fg(t.warn),
         ),
     ];
+    if app.facilitator {
+        spans.push(sep());
+        spans.push(Span::styled(
+            s.get("facilitator"),
+            t.fg(t.bad).add_modifier(Modifier::BOLD),
+        ));
+    }
     if app.paused {
         spans.push(sep());
         spans.push(Span::styled(
@@ -53,12 +56,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(sep());
         spans.push(Span::styled(s.get("ended"), t.fg(t.bad)));
     }
-    if app.facilitator {
-        spans.push(sep());
-        spans.push(Span::styled(
-            s.get("facilitator_view"),
-            t.fg(t.bad).add_modifier(Modifier::BOLD),
-        ));
-    }
+    spans.push(sep());
+    spans.push(Span::raw(when));
+    spans.push(sep());
+    spans.push(Span::styled(
+        app.text(&sc.title).to_string(),
+        t.fg(t.accent),
+    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .y_bounds([-70.0, 80.0])
         .paint(move |ctx| {
             ctx.draw(&Map {
-                resolution: MapResolution::Low,
+                resolution: MapResolution::High,
                 color: t.dim,
             });
             ctx.layer();

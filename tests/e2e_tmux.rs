@@ -63,17 +63,15 @@ fn tmux_present() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn play_three_turns_resize_quit_and_replay() {
+/// Starts `kizuna play tutorial` in a fresh tmux server of 120×40.
+fn start(tag: &str, save: &Path) -> Tmux {
     assert!(
         tmux_present(),
         "tmux is not installed: the end-to-end terminal test needs it \
          (apt-get install -y tmux; .ci/run installs it)"
     );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let save = dir.path().join("tutorial-7.ron");
     let tmux = Tmux {
-        socket: format!("kizuna-e2e-{}", std::process::id()),
+        socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
     };
     let cmd = format!(
         "env -u NO_COLOR TERM=xterm-256color '{}' play tutorial --seed 7 --lang en --team us=idle --autosave '{}'; echo KIZUNA_EXIT=$?; sleep 60",
@@ -92,6 +90,14 @@ fn play_three_turns_resize_quit_and_replay() {
         &cmd,
     ]);
     assert!(out.status.success(), "tmux new-session: {out:?}");
+    tmux
+}
+
+#[test]
+fn play_three_turns_resize_quit_and_replay() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("tutorial-7.ron");
+    let tmux = start("play", &save);
     tmux.wait_for("Turn 1/12");
     for next in ["Turn 2/12", "Turn 3/12", "Turn 4/12"] {
         tmux.keys(&["e"]);
@@ -138,4 +144,42 @@ fn play_three_turns_resize_quit_and_replay() {
         String::from_utf8_lossy(&replay.stderr)
     );
     assert!(text.contains("3 turns replayed"), "{text}");
+}
+
+/// The pid of the program the pane's shell started (Linux: /proc).
+#[cfg(target_os = "linux")]
+fn child_of_pane(tmux: &Tmux) -> Option<u32> {
+    let out = tmux.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+    let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    let children =
+        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+    children.split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("tutorial-7.ron");
+    let tmux = start("term", &save);
+    tmux.wait_for("Turn 1/12");
+    tmux.keys(&["e"]);
+    tmux.wait_for("Turn 2/12");
+    let pid = child_of_pane(&tmux).expect("the program's pid");
+    let kill = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let end = tmux.wait_for("KIZUNA_EXIT=");
+    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    assert!(!end.contains("Infrastructure │"), "{end}");
+    let replay = Command::new(BIN)
+        .arg("replay")
+        .arg(&save)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(replay.status.success(), "{text}");
+    assert!(text.contains("1 turns replayed"), "{text}");
 }

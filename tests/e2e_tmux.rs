@@ -151,8 +151,7 @@ fn play_three_turns_resize_quit_and_replay() {
 fn child_of_pane(tmux: &Tmux) -> Option<u32> {
     let out = tmux.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
     let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
-    let children =
-        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
     children.split_whitespace().next()?.parse().ok()
 }
 

@@ -144,6 +144,44 @@ fn play_three_turns_resize_quit_and_replay() {
         String::from_utf8_lossy(&replay.stderr)
     );
     assert!(text.contains("3 turns replayed"), "{text}");
+    drop(tmux);
+
+    // The saved session resumes where it stopped.
+    let tmux = Tmux {
+        socket: format!("kizuna-e2e-resume-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "env TERM=xterm-256color '{}' play --lang en --resume '{}'; echo KIZUNA_EXIT=$?; sleep 60",
+        BIN,
+        save.display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    assert!(out.status.success());
+    tmux.wait_for("Turn 4/12");
+    tmux.keys(&["e"]);
+    tmux.wait_for("Turn 5/12");
+    tmux.keys(&["q"]);
+    tmux.wait_for("(y/n)");
+    tmux.keys(&["y"]);
+    let end = tmux.wait_for("KIZUNA_EXIT=");
+    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    let replay = Command::new(BIN)
+        .arg("replay")
+        .arg(&save)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(text.contains("4 turns replayed"), "{text}");
 }
 
 /// The pid of the program the pane's shell started (Linux: /proc).

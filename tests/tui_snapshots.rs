@@ -97,3 +97,22 @@ fn the_start_and_a_tiny_terminal() {
         insta::assert_snapshot!(format!("tiny_{}", lang_name(lang)), tiny);
     }
 }
+
+#[test]
+fn the_scenario_picker() {
+    use kizuna::tui::i18n::Strings;
+    use kizuna::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    for lang in [Lang::En, Lang::Ja] {
+        let strings = Strings::new(lang);
+        let theme = Theme::named("default");
+        for (w, h) in SIZES {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| kizuna::tui::panels::picker::draw(f, &strings, &theme, 0))
+                .unwrap();
+            let screen = kizuna::tui::fixture::screen_text(t.backend().buffer());
+            insta::assert_snapshot!(format!("picker_{}_{w}x{h}", lang_name(lang)), screen);
+        }
+    }
+}

@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, strings: &Strings, theme: &Theme, selected: usize
         .iter()
         .map(|(id, title, _)| {
             ListItem::new(Line::from(vec![
-                Span::styled(format!("{id:<14}"), theme.fg(theme.accent)),
+                Span::styled(format!("{id:<16} "), theme.fg(theme.accent)),
                 Span::raw(strings.text(title).to_string()),
             ]))
         })

@@ -337,17 +337,40 @@ impl App {
             && column < list.right()
         {
             let height = list.height.saturating_sub(2) as usize;
-            let offset = layout::scroll_offset(self.selected(self.panel), height);
-            let target = offset + (row - list.y - 1) as usize;
-            if target < self.row_count(self.panel) {
-                let i = self.panel.index();
-                self.rows[i] = target;
-                if matches!(self.panel, Panel::Infrastructure | Panel::Map) {
-                    self.rows[0] = target;
-                    self.rows[1] = target;
+            let clicked = (row - list.y - 1) as usize;
+            let i = self.panel.index();
+            if self.panel == Panel::Infrastructure {
+                // The list shows sector headings between the assets.
+                let rows = self.infra_rows();
+                let order = self.asset_order();
+                let shown = self.infra_row_of(self.selected(Panel::Infrastructure));
+                let target = layout::scroll_offset(shown, height) + clicked;
+                if let Some(InfraRow::Asset(a)) = rows.get(target)
+                    && let Some(pos) = order.iter().position(|x| x == a)
+                {
+                    self.rows[0] = pos;
+                    self.rows[1] = pos;
+                }
+            } else {
+                let offset = layout::scroll_offset(self.selected(self.panel), height);
+                let target = offset + clicked;
+                if target < self.row_count(self.panel) {
+                    self.rows[i] = target;
                 }
             }
         }
+    }
+
+    /// The row of the infrastructure list that shows the `n`th asset.
+    pub fn infra_row_of(&self, n: usize) -> usize {
+        let order = self.asset_order();
+        let Some(asset) = order.get(n) else {
+            return 0;
+        };
+        self.infra_rows()
+            .iter()
+            .position(|r| *r == InfraRow::Asset(*asset))
+            .unwrap_or(0)
     }
 
     // ---- decisions and the turn ---------------------------------------
@@ -1140,13 +1163,37 @@ mod tests {
         assert_eq!(app.panel, Panel::Infrastructure);
         let areas = layout::areas(app.size);
         let list = layout::list_area(Panel::Infrastructure, areas.body).unwrap();
+        // Row 4 shows an asset after a sector heading; row 3 is a heading.
+        app.apply(UiAction::Click {
+            column: list.x + 3,
+            row: list.y + 4,
+        });
+        let picked = app.asset_order()[app.selected(Panel::Infrastructure)];
+        assert_eq!(app.infra_rows()[3], InfraRow::Asset(picked));
+        let before = app.selected(Panel::Infrastructure);
         app.apply(UiAction::Click {
             column: list.x + 3,
             row: list.y + 3,
         });
-        assert_eq!(app.selected(Panel::Infrastructure), 2);
+        assert_eq!(
+            app.selected(Panel::Infrastructure),
+            before,
+            "a heading selects nothing"
+        );
         app.apply(UiAction::ScrollDown);
-        assert_eq!(app.selected(Panel::Infrastructure), 3);
+        assert_eq!(app.selected(Panel::Infrastructure), before + 1);
+        // Timeline rows map one to one.
+        app.apply(UiAction::Panel(4));
+        play_turn(&mut app);
+        let tl = layout::list_area(Panel::Timeline, areas.body).unwrap();
+        app.apply(UiAction::Click {
+            column: tl.x + 2,
+            row: tl.y + 2,
+        });
+        assert_eq!(
+            app.selected(Panel::Timeline),
+            1.min(app.timeline().len() - 1)
+        );
         for (w, h) in [
             (0, 0),
             (1, 1),

@@ -112,6 +112,9 @@ pub fn facts(app: &App, _to: OrgIdx, f: &Facts) -> String {
             &[("n", &(l.attacker + 1).to_string()), ("who", &l.points_to)],
         ));
     }
+    if lines.is_empty() {
+        return app.strings.get("no_details").to_string();
+    }
     lines.join("\n")
 }
 

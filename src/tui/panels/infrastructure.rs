@@ -146,6 +146,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Span::raw(format!(" {}", describe::asset(app, d.asset))),
             ]));
         }
+        let dependants: Vec<usize> = app
+            .scenario()
+            .assets
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.dependencies.iter().any(|d| d.asset == a))
+            .map(|(i, _)| i)
+            .collect();
+        if !dependants.is_empty() {
+            lines.push(Line::from(Span::styled(
+                s.get("depended_on_by"),
+                t.fg(t.accent),
+            )));
+        }
+        for d in dependants {
+            let dv = avail.get(d).copied().unwrap_or(0);
+            lines.push(Line::from(vec![
+                Span::raw(" "),
+                Span::styled(gauge(dv), t.fg(t.health(dv))),
+                Span::raw(format!(" {}", describe::asset(app, d as u32))),
+            ]));
+        }
     }
     frame.render_widget(
         Paragraph::new(lines)

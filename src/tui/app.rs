@@ -1145,6 +1145,59 @@ mod tests {
     }
 
     #[test]
+    fn every_refusal_is_worded_in_both_languages() {
+        use crate::scenario::model::Authority;
+        let all = vec![
+            Refusal::UnknownOrganisation(1),
+            Refusal::UnknownAsset(1),
+            Refusal::UnknownAttacker(1),
+            Refusal::NotAllowedInScenario(DecisionKind::Hunt),
+            Refusal::MissingAuthority(Authority::IncidentResponse),
+            Refusal::NotEnoughStaff {
+                needed: 2,
+                available: 1,
+            },
+            Refusal::NotResponsibleForAsset,
+            Refusal::AlreadyInProgress,
+            Refusal::AlreadyIsolated,
+            Refusal::NoBackups,
+            Refusal::BackupsDestroyed,
+            Refusal::NothingToPatch,
+            Refusal::MonitoringAtMaximum,
+            Refusal::NoIndicators,
+            Refusal::NoEvidence,
+            Refusal::TlpNotPermitted {
+                tlp: Tlp::Red,
+                trust: 500,
+                needed: 700,
+            },
+            Refusal::NoRecipients,
+            Refusal::SelfAssistance,
+            Refusal::NoStaffToLend,
+            Refusal::AlertAtMaximum,
+            Refusal::AlreadyConsulted,
+            Refusal::LiaisonActive,
+            Refusal::InfrastructureDown,
+            Refusal::NotYourOrganisation,
+        ];
+        for lang in [Lang::En, Lang::Ja] {
+            let app = tutorial(lang);
+            for r in &all {
+                let text = describe::refusal(&app, r);
+                assert!(!text.starts_with("refusal_"), "{r:?} has no string");
+                assert!(!text.contains('{'), "{r:?}: {text}");
+            }
+        }
+        let app = tutorial(Lang::En);
+        // The English wording matches the engine's.
+        let r = Refusal::NotEnoughStaff {
+            needed: 2,
+            available: 1,
+        };
+        assert_eq!(describe::refusal(&app, &r), r.to_string());
+    }
+
+    #[test]
     fn quit_asks_first() {
         let mut app = tutorial(Lang::En);
         app.apply(UiAction::Quit);

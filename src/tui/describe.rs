@@ -86,9 +86,43 @@ pub fn action(app: &App, a: &Action) -> String {
     }
 }
 
-/// Why a decision is refused (the engine's own words).
-pub fn refusal(_app: &App, r: &Refusal) -> String {
-    r.to_string()
+/// Why a decision is refused, in the viewer's language (the same words as
+/// the engine's `Refusal` messages).
+pub fn refusal(app: &App, r: &Refusal) -> String {
+    let s = &app.strings;
+    let n = |key: &str, v: String| s.fmt(key, &[("n", &v)]);
+    match r {
+        Refusal::UnknownOrganisation(i) => n("refusal_UnknownOrganisation", i.to_string()),
+        Refusal::UnknownAsset(i) => n("refusal_UnknownAsset", i.to_string()),
+        Refusal::UnknownAttacker(i) => n("refusal_UnknownAttacker", i.to_string()),
+        Refusal::NotAllowedInScenario(_) => s.get("refusal_NotAllowedInScenario").to_string(),
+        Refusal::MissingAuthority(a) => {
+            s.fmt("refusal_MissingAuthority", &[("what", &format!("{a:?}"))])
+        }
+        Refusal::NotEnoughStaff { needed, available } => s.fmt(
+            "refusal_NotEnoughStaff",
+            &[
+                ("needed", &needed.to_string()),
+                ("available", &available.to_string()),
+            ],
+        ),
+        Refusal::TlpNotPermitted {
+            tlp: t,
+            trust,
+            needed,
+        } => s.fmt(
+            "refusal_TlpNotPermitted",
+            &[
+                ("trust", &trust.to_string()),
+                ("tlp", tlp(*t)),
+                ("needed", &needed.to_string()),
+            ],
+        ),
+        other => {
+            let name = format!("{other:?}");
+            s.get(&format!("refusal_{name}")).to_string()
+        }
+    }
 }
 
 /// What a message told its recipient.

@@ -48,10 +48,15 @@ pub fn split_detail(body: Rect) -> (Rect, Rect) {
     (list, detail)
 }
 
-/// The decisions panel: staff line on top, list below.
-pub fn split_decisions(body: Rect) -> (Rect, Rect) {
-    let [staff, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(body);
-    (staff, list)
+/// The decisions panel: staff line on top, the list, the selected one in full.
+pub fn split_decisions(body: Rect) -> (Rect, Rect, Rect) {
+    let [staff, list, detail] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(3),
+        Constraint::Length(5),
+    ])
+    .areas(body);
+    (staff, list, detail)
 }
 
 /// The bordered list a click in the body selects from, if the panel has one.

@@ -12,7 +12,7 @@ use super::super::layout::split_decisions;
 use super::{block, list_state};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let (staff_area, list_area) = split_decisions(area);
+    let (staff_area, list_area, detail_area) = split_decisions(area);
     let s = &app.strings;
     let t = &app.theme;
     let mut staff = Vec::new();
@@ -78,5 +78,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .highlight_style(t.highlight()),
         list_area,
         &mut state,
+    );
+    let mut lines = Vec::new();
+    if let Some(c) = sel.and_then(|i| cands.get(i)) {
+        lines.push(Line::from(vec![
+            Span::raw(describe::decision(app, &c.decision)),
+            Span::styled(
+                format!(
+                    "  ({})",
+                    s.fmt(
+                        "cost",
+                        &[("s", &c.cost.to_string()), ("d", &c.duration.to_string())]
+                    )
+                ),
+                t.fg(t.dim),
+            ),
+        ]));
+        match (&c.status, c.queued) {
+            (_, true) => lines.push(Line::from(Span::styled(s.get("queued"), t.fg(t.good)))),
+            (Err(r), false) => lines.push(Line::from(Span::styled(
+                describe::refusal(app, r),
+                t.fg(t.warn),
+            ))),
+            (Ok(()), false) => {}
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block(app, s.get("detail").to_string())),
+        detail_area,
     );
 }

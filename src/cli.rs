@@ -16,6 +16,7 @@ use crate::session::log::{self, SessionLog};
 use crate::session::replay::{self, ReplayError};
 use crate::session::{Controller, Session};
 use crate::sim::resources::ObjectiveStatus;
+use crate::tui;
 
 /// Writes a line to standard output. A reader that went away (`| head`)
 /// is not an error worth a panic: the rest of the output is dropped.
@@ -51,15 +52,27 @@ pub enum Command {
         #[command(flatten)]
         limits: Limits,
     },
-    /// Play in the terminal UI.
+    /// Play in the terminal UI. Without a scenario, a picker lists the built-in ones.
     Play {
+        /// A built-in scenario id or a path to a scenario file.
         scenario: Option<String>,
+        /// Seed; from the clock if left out (printed on exit and kept in the log).
         #[arg(long)]
         seed: Option<u64>,
+        /// Language; from LANG if left out (ja when it starts with "ja").
         #[arg(long, value_parser = ["en", "ja"])]
         lang: Option<String>,
+        /// Who plays a team: ID=human or ID=POLICY (idle, random, doctrine). Default human.
+        #[arg(long = "team", value_name = "ID=human|POLICY")]
+        teams: Vec<String>,
+        /// Save the session log here after every turn (default: the user's state directory).
+        #[arg(long)]
+        autosave: Option<PathBuf>,
+        /// Continue a saved session log (its team assignments are kept).
         #[arg(long)]
         resume: Option<PathBuf>,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Run a scenario headless with computer-played teams.
     Run {
@@ -127,13 +140,23 @@ pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
         Command::List { lang } => list(&lang),
         Command::Check { files, limits } => check(&files, &limits.options()),
-        Command::Play { .. } => {
-            eprintln!(
-                "kizuna play: the terminal UI is not built yet. Run a scenario headless with \
-                 `kizuna run tutorial --seed 1`, or list scenarios with `kizuna list`."
-            );
-            ExitCode::from(2)
-        }
+        Command::Play {
+            scenario,
+            seed,
+            lang,
+            teams,
+            autosave,
+            resume,
+            limits,
+        } => play(
+            scenario,
+            seed,
+            lang,
+            &teams,
+            autosave,
+            resume,
+            &limits.options(),
+        ),
         Command::Run {
             scenario,
             seed,
@@ -224,6 +247,66 @@ fn parse_teams(teams: &[String]) -> Result<Vec<(String, Controller)>, String> {
             Ok((id.to_string(), Controller::Policy(policy)))
         })
         .collect()
+}
+
+/// Parses `ID=human` or `ID=POLICY` pairs for `play`.
+fn parse_play_teams(teams: &[String]) -> Result<Vec<(String, Controller)>, String> {
+    teams
+        .iter()
+        .map(|t| {
+            let (id, who) = t
+                .split_once('=')
+                .ok_or_else(|| format!("--team '{t}': expected ID=human or ID=POLICY"))?;
+            let c: Controller = who.parse().map_err(|e| format!("--team '{t}': {e}"))?;
+            Ok((id.to_string(), c))
+        })
+        .collect()
+}
+
+fn play(
+    scenario: Option<String>,
+    seed: Option<u64>,
+    lang: Option<String>,
+    teams: &[String],
+    autosave: Option<PathBuf>,
+    resume: Option<PathBuf>,
+    opts: &LoadOptions,
+) -> ExitCode {
+    let lang = match lang.as_deref() {
+        Some("ja") => tui::i18n::Lang::Ja,
+        Some(_) => tui::i18n::Lang::En,
+        None => tui::i18n::Lang::from_locale(std::env::var("LANG").ok().as_deref()),
+    };
+    let teams = match parse_play_teams(teams) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let options = tui::PlayOptions {
+        scenario,
+        seed,
+        lang,
+        teams,
+        autosave,
+        resume,
+        load: opts.clone(),
+    };
+    match tui::play(options) {
+        Ok(end) => {
+            if let Some(e) = end.save_error {
+                eprintln!("warning: {e}");
+            }
+            if let Some(path) = end.saved {
+                println!(
+                    "Session saved to {} (seed {}). Resume with `kizuna play --resume {}`.",
+                    path.display(),
+                    end.seed,
+                    path.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
 }
 
 fn load_arg(scenario: &str, opts: &LoadOptions) -> Result<Loaded, ScenarioError> {

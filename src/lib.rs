@@ -12,4 +12,5 @@ pub mod scenario;
 pub mod session;
 pub mod sim;
 pub mod time;
+pub mod tui;
 pub mod worldgen;

@@ -1,0 +1,1266 @@
+//! The application state and every rule of the UI's flow: which team is at
+//! the keyboard, what is queued, when a turn resolves, what a facilitator
+//! changed. No drawing and no terminal I/O here, so all of it is testable.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+
+use crate::scenario::Scenario;
+use crate::scenario::model::{AssetIdx, DecisionKind, OrgIdx, Sector, TeamIdx, Text};
+use crate::session::view::{FacilitatorView, TeamView, Viewer, visible};
+use crate::session::{Controller, Session};
+use crate::sim::decision::{Action, Decision, Refusal, Tlp};
+use crate::sim::event::Event;
+use crate::sim::overrides::{Change, Override};
+
+use super::action::{UiAction, map_key};
+use super::describe;
+use super::i18n::Strings;
+use super::keys::KeyMap;
+use super::layout;
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Infrastructure,
+    Map,
+    Inbox,
+    Decisions,
+    Timeline,
+    Scores,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 6] = [
+        Panel::Infrastructure,
+        Panel::Map,
+        Panel::Inbox,
+        Panel::Decisions,
+        Panel::Timeline,
+        Panel::Scores,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Panel::Infrastructure => "tab_infra",
+            Panel::Map => "tab_map",
+            Panel::Inbox => "tab_inbox",
+            Panel::Decisions => "tab_decisions",
+            Panel::Timeline => "tab_timeline",
+            Panel::Scores => "tab_scores",
+        }
+    }
+    pub fn index(self) -> usize {
+        Panel::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
+
+/// A facilitator's form in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Inject {
+        text: String,
+        to: Vec<bool>,
+    },
+    Availability {
+        asset: AssetIdx,
+        value: String,
+        reason: String,
+        /// 0 = value, 1 = reason.
+        field: usize,
+    },
+    Objective {
+        objective: u32,
+        met: bool,
+        reason: String,
+    },
+    Rewind {
+        turn: String,
+    },
+    ConfirmQuit,
+}
+
+/// One decision the active team could take, with why it is unavailable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub decision: Decision,
+    pub cost: u32,
+    pub duration: u32,
+    pub queued: bool,
+    pub status: Result<(), Refusal>,
+}
+
+/// A message in the inbox, already in the viewer's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxItem {
+    pub turn: u32,
+    pub title: String,
+    pub body: String,
+    pub tlp: Option<Tlp>,
+}
+
+/// A row of the infrastructure list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfraRow {
+    Sector(Sector),
+    Asset(AssetIdx),
+}
+
+pub struct App {
+    pub session: Session,
+    pub strings: Strings,
+    pub keys: KeyMap,
+    pub theme: Theme,
+    pub panel: Panel,
+    /// Selected row in each panel.
+    pub rows: [usize; 6],
+    /// The team at the keyboard.
+    pub team: TeamIdx,
+    /// Teams that have ended the current turn.
+    pub ended: Vec<bool>,
+    /// Queued decisions per team.
+    pub queued: Vec<Vec<Decision>>,
+    /// Facilitator overrides for the next turn.
+    pub overrides: Vec<Override>,
+    pub facilitator: bool,
+    pub help: bool,
+    pub paused: bool,
+    pub dialog: Option<Dialog>,
+    pub status: Option<String>,
+    pub autosave: Option<PathBuf>,
+    pub quit: bool,
+    /// The last frame's size, to place mouse clicks.
+    pub size: Rect,
+}
+
+impl App {
+    pub fn new(session: Session, strings: Strings, theme: Theme) -> App {
+        let teams = session.scenario().teams.len();
+        let mut app = App {
+            session,
+            strings,
+            keys: KeyMap::builtin(),
+            theme,
+            panel: Panel::Infrastructure,
+            rows: [0; 6],
+            team: 0,
+            ended: vec![false; teams],
+            queued: vec![Vec::new(); teams],
+            overrides: Vec::new(),
+            facilitator: false,
+            help: false,
+            paused: false,
+            dialog: None,
+            status: None,
+            autosave: None,
+            quit: false,
+            size: Rect::new(0, 0, 120, 40),
+        };
+        match app.human_teams().first() {
+            Some(&t) => app.team = t,
+            // Nobody plays: the facilitator watches.
+            None => app.facilitator = true,
+        }
+        app
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.session.scenario()
+    }
+
+    pub fn human_teams(&self) -> Vec<TeamIdx> {
+        self.session
+            .controllers()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == Controller::Human)
+            .map(|(t, _)| t as TeamIdx)
+            .collect()
+    }
+
+    pub fn viewer(&self) -> Viewer {
+        if self.facilitator {
+            Viewer::Facilitator
+        } else {
+            Viewer::Team(self.team)
+        }
+    }
+
+    pub fn view(&self) -> TeamView<'_> {
+        self.session.view(self.team)
+    }
+
+    pub fn team_name(&self, team: TeamIdx) -> &str {
+        self.scenario()
+            .teams
+            .get(team as usize)
+            .map_or("", |t| self.strings.text(&t.name))
+    }
+
+    pub fn text<'a>(&self, t: &'a Text) -> &'a str {
+        self.strings.text(t)
+    }
+
+    // ---- input ------------------------------------------------------
+
+    /// A key press: a dialog takes raw keys; otherwise keys become actions.
+    pub fn on_key(&mut self, key: KeyEvent) {
+        if self.dialog.is_some() {
+            self.dialog_key(key);
+            return;
+        }
+        if self.help {
+            self.help = false;
+            return;
+        }
+        if let Some(a) = map_key(&self.keys, key) {
+            self.apply(a);
+        }
+    }
+
+    pub fn apply(&mut self, action: UiAction) {
+        if self.dialog.is_some() || self.help {
+            // Mouse actions while an overlay is open only close help.
+            self.help = false;
+            return;
+        }
+        self.status = None;
+        match action {
+            UiAction::Up | UiAction::ScrollUp => self.move_row(-1),
+            UiAction::Down | UiAction::ScrollDown => self.move_row(1),
+            UiAction::Left => self.switch_panel(-1),
+            UiAction::Right => self.switch_panel(1),
+            UiAction::NextPanel => self.switch_panel(1),
+            UiAction::PrevPanel => self.switch_panel(-1),
+            UiAction::Panel(i) => {
+                if let Some(p) = Panel::ALL.get(i) {
+                    self.panel = *p;
+                }
+            }
+            UiAction::Select | UiAction::ToggleQueue => {
+                if self.panel == Panel::Decisions {
+                    self.toggle_queue();
+                }
+            }
+            UiAction::EndTurn => self.end_turn(),
+            UiAction::ToggleFacilitator => {
+                // With no human team there is nobody else to show.
+                self.facilitator = !self.facilitator || self.human_teams().is_empty();
+            }
+            UiAction::Help => self.help = true,
+            UiAction::Quit => self.dialog = Some(Dialog::ConfirmQuit),
+            UiAction::Inject => {
+                if self.need_facilitator() {
+                    self.dialog = Some(Dialog::Inject {
+                        text: String::new(),
+                        to: vec![true; self.scenario().teams.len()],
+                    });
+                }
+            }
+            UiAction::Override => {
+                if self.need_facilitator() {
+                    self.open_override();
+                }
+            }
+            UiAction::Pause => {
+                if self.need_facilitator() {
+                    self.paused = !self.paused;
+                }
+            }
+            UiAction::Rewind => {
+                if self.need_facilitator() {
+                    self.dialog = Some(Dialog::Rewind {
+                        turn: String::new(),
+                    });
+                }
+            }
+            UiAction::Click { column, row } => self.click(column, row),
+        }
+    }
+
+    fn need_facilitator(&mut self) -> bool {
+        if !self.facilitator {
+            self.status = Some(self.strings.get("status_need_fac").to_string());
+        }
+        self.facilitator
+    }
+
+    fn switch_panel(&mut self, by: isize) {
+        let n = Panel::ALL.len() as isize;
+        let i = (self.panel.index() as isize + by).rem_euclid(n);
+        self.panel = Panel::ALL[i as usize];
+    }
+
+    pub fn row_count(&self, panel: Panel) -> usize {
+        match panel {
+            Panel::Infrastructure | Panel::Map => self.asset_order().len(),
+            Panel::Inbox => self.inbox().len(),
+            Panel::Decisions => self.candidates().len(),
+            Panel::Timeline => self.timeline().len(),
+            Panel::Scores => self.scenario().objectives.len(),
+        }
+    }
+
+    fn move_row(&mut self, by: isize) {
+        let count = self.row_count(self.panel);
+        let i = self.panel.index();
+        if count == 0 {
+            self.rows[i] = 0;
+            return;
+        }
+        let next = (self.rows[i] as isize + by).clamp(0, count as isize - 1);
+        self.rows[i] = next as usize;
+        // The map and the list share the selected asset.
+        if matches!(self.panel, Panel::Infrastructure | Panel::Map) {
+            self.rows[0] = next as usize;
+            self.rows[1] = next as usize;
+        }
+    }
+
+    /// The selected row of a panel, clamped to what exists now.
+    pub fn selected(&self, panel: Panel) -> usize {
+        let n = self.row_count(panel);
+        self.rows[panel.index()].min(n.saturating_sub(1))
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        let areas = layout::areas(self.size);
+        if let Some(i) = layout::tab_at(&self.strings, areas.tabs, column, row) {
+            self.panel = Panel::ALL[i];
+            return;
+        }
+        if let Some(list) = layout::list_area(self.panel, areas.body)
+            && row > list.y
+            && row < list.bottom().saturating_sub(1)
+            && column >= list.x
+            && column < list.right()
+        {
+            let height = list.height.saturating_sub(2) as usize;
+            let clicked = (row - list.y - 1) as usize;
+            let i = self.panel.index();
+            if self.panel == Panel::Infrastructure {
+                // The list shows sector headings between the assets.
+                let rows = self.infra_rows();
+                let order = self.asset_order();
+                let shown = self.infra_row_of(self.selected(Panel::Infrastructure));
+                let target = layout::scroll_offset(shown, height) + clicked;
+                if let Some(InfraRow::Asset(a)) = rows.get(target)
+                    && let Some(pos) = order.iter().position(|x| x == a)
+                {
+                    self.rows[0] = pos;
+                    self.rows[1] = pos;
+                }
+            } else {
+                let offset = layout::scroll_offset(self.selected(self.panel), height);
+                let target = offset + clicked;
+                if target < self.row_count(self.panel) {
+                    self.rows[i] = target;
+                }
+            }
+        }
+    }
+
+    /// The row of the infrastructure list that shows the `n`th asset.
+    pub fn infra_row_of(&self, n: usize) -> usize {
+        let order = self.asset_order();
+        let Some(asset) = order.get(n) else {
+            return 0;
+        };
+        self.infra_rows()
+            .iter()
+            .position(|r| *r == InfraRow::Asset(*asset))
+            .unwrap_or(0)
+    }
+
+    // ---- decisions and the turn ---------------------------------------
+
+    /// Staff the team has already promised to `org` this turn.
+    pub fn queued_staff(&self, org: OrgIdx) -> u32 {
+        let view = self.view();
+        self.queued[self.team as usize]
+            .iter()
+            .filter(|d| d.org == org)
+            .map(|d| view.staff_cost(d))
+            .sum()
+    }
+
+    /// Staff left this turn for each of the team's organisations.
+    pub fn staff_left(&self) -> Vec<(OrgIdx, u32, u32)> {
+        let view = self.view();
+        view.my_orgs()
+            .iter()
+            .map(|&o| {
+                let s = view
+                    .staff(o)
+                    .map_or((0, 0), |s| (s.available(), s.capacity));
+                (o, s.0.saturating_sub(self.queued_staff(o)), s.1)
+            })
+            .collect()
+    }
+
+    /// Every decision the active team's organisations might take now.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        let view = self.view();
+        let scenario = self.scenario();
+        let team = self.team;
+        let queued = &self.queued[team as usize];
+        let others: Vec<OrgIdx> = scenario
+            .organisations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.team.is_some())
+            .map(|(i, _)| i as OrgIdx)
+            .collect();
+        let allies: Vec<OrgIdx> = others
+            .iter()
+            .copied()
+            .filter(|&o| scenario.organisations[o as usize].team != Some(team))
+            .collect();
+        let facts = view.team_facts();
+        let mut attackers: Vec<u16> = facts
+            .indicators
+            .iter()
+            .copied()
+            .chain(facts.leads.iter().map(|l| l.attacker))
+            .collect();
+        attackers.sort_unstable();
+        attackers.dedup();
+        if attackers.is_empty() && view.attacker_count() > 0 {
+            attackers.push(0);
+        }
+        let mut out = Vec::new();
+        for &org in view.my_orgs() {
+            let mut push = |action: Action| {
+                let d = Decision { org, action };
+                let is_queued = queued.contains(&d);
+                let status = if is_queued {
+                    Ok(())
+                } else {
+                    view.check(&d, self.queued_staff(org))
+                };
+                out.push(Candidate {
+                    cost: view.staff_cost(&d),
+                    duration: view.decision_rule(d.action.kind()).spec.duration,
+                    decision: d,
+                    queued: is_queued,
+                    status,
+                });
+            };
+            for kind in DecisionKind::ALL {
+                if !view.decision_rule(kind).allowed {
+                    continue;
+                }
+                match kind {
+                    DecisionKind::Monitor
+                    | DecisionKind::Hunt
+                    | DecisionKind::Isolate
+                    | DecisionKind::Patch
+                    | DecisionKind::Restore
+                    | DecisionKind::ResetCredentials => {
+                        for &asset in view.actionable_assets(org) {
+                            push(asset_action(kind, asset));
+                        }
+                    }
+                    DecisionKind::ShareIntel => {
+                        let own: Vec<OrgIdx> = view
+                            .my_orgs()
+                            .iter()
+                            .copied()
+                            .filter(|&o| o != org)
+                            .collect();
+                        if !own.is_empty() {
+                            push(Action::ShareIntel {
+                                to: own,
+                                tlp: Tlp::Amber,
+                            });
+                        }
+                        if !allies.is_empty() {
+                            for tlp in [Tlp::Green, Tlp::Amber] {
+                                push(Action::ShareIntel {
+                                    to: allies.clone(),
+                                    tlp,
+                                });
+                            }
+                        }
+                    }
+                    DecisionKind::RequestAssistance => {
+                        for &from in others.iter().filter(|&&o| o != org) {
+                            push(Action::RequestAssistance { from });
+                        }
+                    }
+                    DecisionKind::PublicStatement => push(Action::PublicStatement),
+                    DecisionKind::RaiseAlert => push(Action::RaiseAlert),
+                    DecisionKind::ConsultArticle5 => push(Action::ConsultArticle5),
+                    DecisionKind::Liaison => push(Action::Liaison),
+                    DecisionKind::AttributePublicly
+                    | DecisionKind::Takedown
+                    | DecisionKind::ActiveDefence => {
+                        for &attacker in &attackers {
+                            push(match kind {
+                                DecisionKind::AttributePublicly => {
+                                    Action::AttributePublicly { attacker }
+                                }
+                                DecisionKind::Takedown => Action::Takedown { attacker },
+                                _ => Action::ActiveDefence { attacker },
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Queues or un-queues the selected decision.
+    pub fn toggle_queue(&mut self) {
+        if self.facilitator && self.human_teams().is_empty() {
+            return;
+        }
+        let cands = self.candidates();
+        let Some(c) = cands.get(self.selected(Panel::Decisions)) else {
+            return;
+        };
+        let what = describe::decision(self, &c.decision);
+        let q = &mut self.queued[self.team as usize];
+        if let Some(pos) = q.iter().position(|d| *d == c.decision) {
+            q.remove(pos);
+            self.status = Some(self.strings.fmt("status_unqueued", &[("what", &what)]));
+        } else if self.ended[self.team as usize] {
+            self.status = Some(
+                self.strings
+                    .fmt("turn_ended", &[("team", self.team_name(self.team))]),
+            );
+        } else {
+            match &c.status {
+                Ok(()) => {
+                    q.push(c.decision.clone());
+                    self.status = Some(self.strings.fmt("status_queued", &[("what", &what)]));
+                }
+                Err(r) => {
+                    let why = describe::refusal(self, r);
+                    self.status = Some(self.strings.fmt("status_refused", &[("why", &why)]));
+                }
+            }
+        }
+    }
+
+    /// The active team ends its turn; when every human team has, the turn
+    /// resolves.
+    pub fn end_turn(&mut self) {
+        if self.session.ended() {
+            self.status = Some(self.strings.get("status_ended").to_string());
+            return;
+        }
+        if self.paused {
+            self.status = Some(self.strings.get("status_paused").to_string());
+            return;
+        }
+        let humans = self.human_teams();
+        if let Some(slot) = self.ended.get_mut(self.team as usize)
+            && humans.contains(&self.team)
+        {
+            *slot = true;
+        }
+        match humans.iter().find(|&&t| !self.ended[t as usize]) {
+            Some(&next) => {
+                self.status = Some(
+                    self.strings
+                        .fmt("turn_ended", &[("team", self.team_name(self.team))]),
+                );
+                self.team = next;
+            }
+            None => self.resolve(),
+        }
+    }
+
+    /// Plays the turn with the humans' decisions in team order.
+    fn resolve(&mut self) {
+        let decisions: Vec<Decision> = self.queued.iter_mut().flat_map(std::mem::take).collect();
+        let overrides = std::mem::take(&mut self.overrides);
+        match self.session.play_turn(decisions, overrides) {
+            Ok(o) => {
+                self.status = Some(
+                    self.strings
+                        .fmt("status_resolved", &[("n", &o.turn.to_string())]),
+                );
+                self.save();
+            }
+            Err(e) => self.status = Some(e.to_string()),
+        }
+        self.ended.iter_mut().for_each(|e| *e = false);
+        if let Some(&t) = self.human_teams().first() {
+            self.team = t;
+        }
+    }
+
+    /// Writes the log to the autosave file, if there is one.
+    pub fn save(&mut self) {
+        if let Some(path) = &self.autosave
+            && let Err(e) = self.session.log().write_atomic(path)
+        {
+            self.status = Some(
+                self.strings
+                    .fmt("status_save_failed", &[("err", &e.to_string())]),
+            );
+        }
+    }
+
+    // ---- facilitator ----------------------------------------------------
+
+    fn open_override(&mut self) {
+        match self.panel {
+            Panel::Scores => {
+                if !self.scenario().objectives.is_empty() {
+                    self.dialog = Some(Dialog::Objective {
+                        objective: self.selected(Panel::Scores) as u32,
+                        met: true,
+                        reason: String::new(),
+                    });
+                }
+            }
+            _ => {
+                if let Some(&asset) = self.asset_order().get(self.selected(Panel::Infrastructure)) {
+                    let now = self.session.view(0).availability()[asset as usize];
+                    self.dialog = Some(Dialog::Availability {
+                        asset,
+                        value: now.to_string(),
+                        reason: String::new(),
+                        field: 0,
+                    });
+                }
+            }
+        }
+    }
+
+    fn dialog_key(&mut self, key: KeyEvent) {
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
+        if key.code == KeyCode::Esc {
+            return;
+        }
+        let teams = self.scenario().teams.len();
+        let mut keep = true;
+        match &mut dialog {
+            Dialog::ConfirmQuit => {
+                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    self.quit = true;
+                }
+                keep = false;
+            }
+            Dialog::Inject { text, to } => match key.code {
+                KeyCode::Enter => {
+                    let chosen: Vec<TeamIdx> =
+                        (0..teams as TeamIdx).filter(|&t| to[t as usize]).collect();
+                    if !text.trim().is_empty() && !chosen.is_empty() {
+                        let t = Text {
+                            en: text.clone(),
+                            ja: text.clone(),
+                        };
+                        let title = self.strings.get("adhoc_inject").to_string();
+                        self.overrides.push(Override {
+                            change: Change::AdHocInject {
+                                title: Text {
+                                    en: title.clone(),
+                                    ja: title,
+                                },
+                                text: t,
+                                to: chosen,
+                            },
+                            reason: "facilitator inject".to_string(),
+                        });
+                        self.status = Some(self.strings.get("status_inject").to_string());
+                    }
+                    keep = false;
+                }
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c) if c.is_ascii_digit() && c != '0' => {
+                    let i = c as usize - '1' as usize;
+                    if i < teams {
+                        to[i] = !to[i];
+                    }
+                }
+                KeyCode::Char(c) => text.push(c),
+                _ => {}
+            },
+            Dialog::Availability {
+                asset,
+                value,
+                reason,
+                field,
+            } => match key.code {
+                KeyCode::Tab | KeyCode::BackTab => *field = 1 - *field,
+                KeyCode::Backspace => {
+                    if *field == 0 {
+                        value.pop();
+                    } else {
+                        reason.pop();
+                    }
+                }
+                KeyCode::Char(c) if *field == 0 && c.is_ascii_digit() => value.push(c),
+                KeyCode::Char(_) if *field == 0 => {}
+                KeyCode::Char(c) => reason.push(c),
+                KeyCode::Enter => match value.parse::<u16>() {
+                    Ok(v) if v <= 1000 && !reason.trim().is_empty() => {
+                        self.overrides.push(Override {
+                            change: Change::SetAvailability {
+                                asset: *asset,
+                                availability: v,
+                            },
+                            reason: reason.clone(),
+                        });
+                        self.status = Some(self.strings.get("status_override").to_string());
+                        keep = false;
+                    }
+                    _ => self.status = Some(self.strings.get("status_bad_input").to_string()),
+                },
+                _ => {}
+            },
+            Dialog::Objective {
+                objective,
+                met,
+                reason,
+            } => match key.code {
+                KeyCode::Tab | KeyCode::BackTab => *met = !*met,
+                KeyCode::Backspace => {
+                    reason.pop();
+                }
+                KeyCode::Char(c) => reason.push(c),
+                KeyCode::Enter => {
+                    if reason.trim().is_empty() {
+                        self.status = Some(self.strings.get("status_bad_input").to_string());
+                    } else {
+                        self.overrides.push(Override {
+                            change: Change::SetObjective {
+                                objective: *objective,
+                                met: *met,
+                            },
+                            reason: reason.clone(),
+                        });
+                        self.status = Some(self.strings.get("status_override").to_string());
+                        keep = false;
+                    }
+                }
+                _ => {}
+            },
+            Dialog::Rewind { turn } => match key.code {
+                KeyCode::Backspace => {
+                    turn.pop();
+                }
+                KeyCode::Char(c) if c.is_ascii_digit() => turn.push(c),
+                KeyCode::Enter => match turn.parse::<u32>().map(|t| self.rewind(t)) {
+                    Ok(Ok(())) => keep = false,
+                    Ok(Err(e)) => self.status = Some(e),
+                    Err(_) => self.status = Some(self.strings.get("status_bad_input").to_string()),
+                },
+                _ => {}
+            },
+        }
+        if keep {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    /// Rewinds to the end of turn `to` and plays on from there as a branch.
+    pub fn rewind(&mut self, to: u32) -> Result<(), String> {
+        self.session.rewind(to).map_err(|e| e.to_string())?;
+        self.queued.iter_mut().for_each(Vec::clear);
+        self.ended.iter_mut().for_each(|e| *e = false);
+        self.overrides.clear();
+        if let Some(&t) = self.human_teams().first() {
+            self.team = t;
+        }
+        self.status = Some(
+            self.strings
+                .fmt("status_rewound", &[("n", &to.to_string())]),
+        );
+        self.save();
+        Ok(())
+    }
+
+    // ---- view models ------------------------------------------------------
+
+    /// Assets in display order: grouped by sector, then scenario order.
+    pub fn asset_order(&self) -> Vec<AssetIdx> {
+        let assets = &self.scenario().assets;
+        let mut order: Vec<AssetIdx> = (0..assets.len() as AssetIdx).collect();
+        order.sort_by_key(|&a| {
+            let s = assets[a as usize].sector;
+            (Sector::ALL.iter().position(|x| *x == s).unwrap_or(0), a)
+        });
+        order
+    }
+
+    /// The infrastructure list with sector headings.
+    pub fn infra_rows(&self) -> Vec<InfraRow> {
+        let assets = &self.scenario().assets;
+        let mut rows = Vec::new();
+        let mut last = None;
+        for a in self.asset_order() {
+            let s = assets[a as usize].sector;
+            if last != Some(s) {
+                rows.push(InfraRow::Sector(s));
+                last = Some(s);
+            }
+            rows.push(InfraRow::Asset(a));
+        }
+        rows
+    }
+
+    /// What the viewer knows about compromises of an asset: (level, since,
+    /// detected). A team sees only those its organisations know of.
+    pub fn compromises_of(&self, asset: AssetIdx) -> Vec<(u8, u32, bool)> {
+        match self.viewer() {
+            Viewer::Facilitator => FacilitatorView::new(self.session.sim())
+                .compromises()
+                .into_iter()
+                .filter(|c| c.asset == asset)
+                .map(|c| (c.level, c.since, c.detected))
+                .collect(),
+            Viewer::Team(_) => self
+                .view()
+                .known_compromises()
+                .into_iter()
+                .filter(|c| c.asset == asset)
+                .map(|c| (0, c.seen, true))
+                .collect(),
+        }
+    }
+
+    /// Events of each turn the viewer may see, newest turn first.
+    pub fn timeline(&self) -> Vec<(u32, String, describe::Tone)> {
+        let viewer = self.viewer();
+        let scenario = self.scenario();
+        let mut out = Vec::new();
+        for o in self.session.history().iter().rev() {
+            for e in &o.events {
+                if visible(e, viewer, scenario) {
+                    let (text, tone) = describe::event(self, e);
+                    out.push((o.turn, text, tone));
+                }
+            }
+        }
+        out
+    }
+
+    /// Injects and intel the viewer received, newest first.
+    pub fn inbox(&self) -> Vec<InboxItem> {
+        let viewer = self.viewer();
+        let scenario = self.scenario();
+        let mut out = Vec::new();
+        for o in self.session.history().iter().rev() {
+            for e in o.events.iter().rev() {
+                if !visible(e, viewer, scenario) {
+                    continue;
+                }
+                match e {
+                    Event::InjectFired { inject, .. } => {
+                        if let Some(i) = scenario.injects.get(*inject as usize) {
+                            out.push(InboxItem {
+                                turn: o.turn,
+                                title: self.text(&i.title).to_string(),
+                                body: self.text(&i.text).to_string(),
+                                tlp: None,
+                            });
+                        }
+                    }
+                    Event::AdHocInject { title, text, .. } => out.push(InboxItem {
+                        turn: o.turn,
+                        title: self.text(title).to_string(),
+                        body: self.text(text).to_string(),
+                        tlp: None,
+                    }),
+                    Event::MessageDelivered {
+                        from,
+                        to,
+                        tlp,
+                        report,
+                        facts,
+                    } => {
+                        // A team's inbox holds what reached it.
+                        if let Viewer::Team(t) = viewer
+                            && scenario.organisations[*to as usize].team != Some(t)
+                        {
+                            continue;
+                        }
+                        let org = describe::org(self, *from);
+                        let key = if *report { "report_from" } else { "intel_from" };
+                        let title = format!(
+                            "{} → {}",
+                            self.strings.fmt(key, &[("org", &org)]),
+                            describe::org(self, *to)
+                        );
+                        out.push(InboxItem {
+                            turn: o.turn,
+                            title,
+                            body: describe::facts(self, *to, facts),
+                            tlp: Some(*tlp),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Score after each turn played.
+    pub fn score_history(&self) -> Vec<u64> {
+        self.session
+            .history()
+            .iter()
+            .map(|o| u64::from(o.score))
+            .collect()
+    }
+}
+
+fn asset_action(kind: DecisionKind, asset: AssetIdx) -> Action {
+    match kind {
+        DecisionKind::Monitor => Action::Monitor { asset },
+        DecisionKind::Hunt => Action::Hunt { asset },
+        DecisionKind::Isolate => Action::Isolate { asset },
+        DecisionKind::Patch => Action::Patch { asset },
+        DecisionKind::Restore => Action::Restore { asset },
+        _ => Action::ResetCredentials { asset },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::view::FacilitatorView;
+    use crate::tui::fixture::{play_turn, render, tutorial, tutorial_with};
+    use crate::tui::i18n::Lang;
+
+    #[test]
+    fn queue_unqueue_and_end_turn_for_each_human_team() {
+        let mut app = tutorial(Lang::En);
+        assert_eq!(app.human_teams(), vec![0, 1]);
+        assert_eq!(app.team, 0);
+        app.apply(UiAction::Panel(3));
+        assert_eq!(app.panel, Panel::Decisions);
+        // Find an available decision and queue it.
+        let i = app
+            .candidates()
+            .iter()
+            .position(|c| c.status.is_ok())
+            .expect("something is possible on turn 1");
+        app.rows[Panel::Decisions.index()] = i;
+        let d = app.candidates()[i].decision.clone();
+        let before = app.staff_left();
+        app.apply(UiAction::ToggleQueue);
+        assert_eq!(app.queued[0], vec![d.clone()]);
+        assert!(app.candidates()[i].queued);
+        let after = app.staff_left();
+        assert!(
+            after.iter().zip(&before).any(|(a, b)| a.1 < b.1),
+            "staff is promised"
+        );
+        // Un-queue and queue again.
+        app.apply(UiAction::ToggleQueue);
+        assert!(app.queued[0].is_empty());
+        app.apply(UiAction::ToggleQueue);
+        assert_eq!(app.queued[0].len(), 1);
+        // Japan ends; the US is now at the keyboard; nothing resolved yet.
+        app.apply(UiAction::EndTurn);
+        assert_eq!(app.team, 1);
+        assert_eq!(app.session.turn(), 1);
+        app.apply(UiAction::EndTurn);
+        // Both ended: the turn resolved with Japan's decision.
+        assert_eq!(app.session.turn(), 2);
+        assert_eq!(app.team, 0);
+        assert!(app.queued.iter().all(Vec::is_empty));
+        assert_eq!(app.session.log().turns[0].decisions[0], d);
+        assert!(
+            app.session.history()[0]
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::DecisionStarted { decision, .. } if *decision == d))
+        );
+    }
+
+    #[test]
+    fn a_computer_team_needs_no_end_turn() {
+        let mut app = tutorial_with(
+            Lang::En,
+            &[("us", Controller::Policy(crate::policy::PolicyKind::Idle))],
+        );
+        assert_eq!(app.human_teams(), vec![0]);
+        app.apply(UiAction::EndTurn);
+        assert_eq!(app.session.turn(), 2);
+    }
+
+    #[test]
+    fn refused_decisions_say_why_and_are_not_queued() {
+        let mut app = tutorial(Lang::En);
+        let cands = app.candidates();
+        let i = cands
+            .iter()
+            .position(|c| c.status.is_err())
+            .expect("some decision is unavailable");
+        app.panel = Panel::Decisions;
+        app.rows[Panel::Decisions.index()] = i;
+        app.toggle_queue();
+        assert!(app.queued[0].is_empty());
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("Not possible")
+        );
+    }
+
+    #[test]
+    fn fog_of_war_hides_undetected_compromises() {
+        let mut app = tutorial(Lang::En);
+        let mut found = None;
+        for _ in 0..8 {
+            play_turn(&mut app);
+            let undetected: Vec<_> = FacilitatorView::new(app.session.sim())
+                .compromises()
+                .into_iter()
+                .filter(|c| !c.detected)
+                .collect();
+            if let Some(c) = undetected.first() {
+                found = Some(c.clone());
+                break;
+            }
+        }
+        let c = found.expect("seed 7 gives an undetected compromise early");
+        let known = app.view().known_compromises();
+        assert!(known.iter().all(|k| k.asset != c.asset));
+        let attacker = app.scenario().attackers[c.attacker as usize]
+            .name
+            .en
+            .clone();
+        // The team's screens never show it.
+        app.facilitator = false;
+        assert!(app.compromises_of(c.asset).is_empty());
+        for p in 0..6 {
+            app.apply(UiAction::Panel(p));
+            let screen = render(&mut app, 120, 40);
+            assert!(!screen.contains(&attacker), "panel {p} names the attacker");
+            assert!(!screen.contains("undetected"), "panel {p}");
+        }
+        assert!(
+            app.timeline()
+                .iter()
+                .all(|(_, t, _)| !t.contains(&attacker))
+        );
+        // The facilitator sees it.
+        app.apply(UiAction::ToggleFacilitator);
+        assert!(!app.compromises_of(c.asset).is_empty());
+        app.apply(UiAction::Panel(0));
+        app.rows[0] = app
+            .asset_order()
+            .iter()
+            .position(|&a| a == c.asset)
+            .unwrap();
+        let screen = render(&mut app, 120, 40);
+        assert!(screen.contains("undetected"));
+        assert!(app.timeline().iter().any(|(_, t, _)| t.contains(&attacker)));
+    }
+
+    #[test]
+    fn facilitator_controls_go_through_overrides_and_rewind() {
+        let mut app = tutorial(Lang::En);
+        // Not for players.
+        app.apply(UiAction::Inject);
+        assert!(app.dialog.is_none());
+        app.apply(UiAction::ToggleFacilitator);
+        // Ad-hoc inject to the US only.
+        app.apply(UiAction::Inject);
+        for c in "Ransom note".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Char('1'))); // Japan off
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert!(app.dialog.is_none());
+        // Override the first asset's availability with a reason.
+        app.apply(UiAction::Panel(0));
+        app.apply(UiAction::Override);
+        for _ in 0..4 {
+            app.on_key(KeyEvent::from(KeyCode::Backspace));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Char('2')));
+        app.on_key(KeyEvent::from(KeyCode::Char('0')));
+        app.on_key(KeyEvent::from(KeyCode::Char('0')));
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        for c in "storm".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        // Mark an objective as met.
+        app.apply(UiAction::Panel(5));
+        app.apply(UiAction::Override);
+        for c in "judged".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(app.overrides.len(), 3);
+        // Pause blocks the turn.
+        app.apply(UiAction::Pause);
+        app.end_turn();
+        app.end_turn();
+        assert_eq!(app.session.turn(), 1);
+        app.apply(UiAction::Pause);
+        play_turn(&mut app);
+        assert_eq!(app.session.turn(), 2);
+        let rec = &app.session.log().turns[0];
+        assert_eq!(rec.overrides.len(), 3);
+        assert!(
+            matches!(rec.overrides[0].change, Change::AdHocInject { ref to, .. } if *to == vec![1])
+        );
+        assert_eq!(rec.overrides[1].reason, "storm");
+        assert!(matches!(
+            rec.overrides[1].change,
+            Change::SetAvailability {
+                availability: 200,
+                ..
+            }
+        ));
+        assert!(matches!(
+            rec.overrides[2].change,
+            Change::SetObjective { met: true, .. }
+        ));
+        // The inject reached the US inbox only.
+        app.facilitator = false;
+        app.team = 1;
+        assert!(app.inbox().iter().any(|m| m.body == "Ransom note"));
+        app.team = 0;
+        assert!(app.inbox().iter().all(|m| m.body != "Ransom note"));
+        // Rewind to the start and play on as a branch.
+        app.facilitator = true;
+        play_turn(&mut app);
+        app.apply(UiAction::Rewind);
+        app.on_key(KeyEvent::from(KeyCode::Char('1')));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(app.session.turn(), 2);
+        assert_eq!(app.session.log().branches.len(), 1);
+        play_turn(&mut app);
+        assert_eq!(app.session.turn(), 3);
+    }
+
+    #[test]
+    fn every_refusal_is_worded_in_both_languages() {
+        use crate::scenario::model::Authority;
+        let all = vec![
+            Refusal::UnknownOrganisation(1),
+            Refusal::UnknownAsset(1),
+            Refusal::UnknownAttacker(1),
+            Refusal::NotAllowedInScenario(DecisionKind::Hunt),
+            Refusal::MissingAuthority(Authority::IncidentResponse),
+            Refusal::NotEnoughStaff {
+                needed: 2,
+                available: 1,
+            },
+            Refusal::NotResponsibleForAsset,
+            Refusal::AlreadyInProgress,
+            Refusal::AlreadyIsolated,
+            Refusal::NoBackups,
+            Refusal::BackupsDestroyed,
+            Refusal::NothingToPatch,
+            Refusal::MonitoringAtMaximum,
+            Refusal::NoIndicators,
+            Refusal::NoEvidence,
+            Refusal::TlpNotPermitted {
+                tlp: Tlp::Red,
+                trust: 500,
+                needed: 700,
+            },
+            Refusal::NoRecipients,
+            Refusal::SelfAssistance,
+            Refusal::NoStaffToLend,
+            Refusal::AlertAtMaximum,
+            Refusal::AlreadyConsulted,
+            Refusal::LiaisonActive,
+            Refusal::InfrastructureDown,
+            Refusal::NotYourOrganisation,
+        ];
+        for lang in [Lang::En, Lang::Ja] {
+            let app = tutorial(lang);
+            for r in &all {
+                let text = describe::refusal(&app, r);
+                assert!(!text.starts_with("refusal_"), "{r:?} has no string");
+                assert!(!text.contains('{'), "{r:?}: {text}");
+            }
+        }
+        let app = tutorial(Lang::En);
+        // The English wording matches the engine's.
+        let r = Refusal::NotEnoughStaff {
+            needed: 2,
+            available: 1,
+        };
+        assert_eq!(describe::refusal(&app, &r), r.to_string());
+    }
+
+    #[test]
+    fn quit_asks_first() {
+        let mut app = tutorial(Lang::En);
+        app.apply(UiAction::Quit);
+        app.on_key(KeyEvent::from(KeyCode::Char('n')));
+        assert!(!app.quit && app.dialog.is_none());
+        app.apply(UiAction::Quit);
+        app.on_key(KeyEvent::from(KeyCode::Char('y')));
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn clicks_pick_tabs_and_rows_and_tiny_screens_do_not_panic() {
+        let mut app = tutorial(Lang::Ja);
+        app.size = Rect::new(0, 0, 120, 40);
+        app.apply(UiAction::Click { column: 1, row: 1 });
+        assert_eq!(app.panel, Panel::Infrastructure);
+        let areas = layout::areas(app.size);
+        let list = layout::list_area(Panel::Infrastructure, areas.body).unwrap();
+        // Row 4 shows an asset after a sector heading; row 3 is a heading.
+        app.apply(UiAction::Click {
+            column: list.x + 3,
+            row: list.y + 4,
+        });
+        let picked = app.asset_order()[app.selected(Panel::Infrastructure)];
+        assert_eq!(app.infra_rows()[3], InfraRow::Asset(picked));
+        let before = app.selected(Panel::Infrastructure);
+        app.apply(UiAction::Click {
+            column: list.x + 3,
+            row: list.y + 3,
+        });
+        assert_eq!(
+            app.selected(Panel::Infrastructure),
+            before,
+            "a heading selects nothing"
+        );
+        app.apply(UiAction::ScrollDown);
+        assert_eq!(app.selected(Panel::Infrastructure), before + 1);
+        // Timeline rows map one to one.
+        app.apply(UiAction::Panel(4));
+        play_turn(&mut app);
+        let tl = layout::list_area(Panel::Timeline, areas.body).unwrap();
+        app.apply(UiAction::Click {
+            column: tl.x + 2,
+            row: tl.y + 2,
+        });
+        assert_eq!(
+            app.selected(Panel::Timeline),
+            1.min(app.timeline().len() - 1)
+        );
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (10, 3),
+            (59, 15),
+            (60, 16),
+            (80, 24),
+            (300, 100),
+        ] {
+            for p in 0..6 {
+                app.apply(UiAction::Panel(p));
+                let _ = render(&mut app, w, h);
+            }
+        }
+        assert!(render(&mut app, 40, 10).contains("端末が小さすぎます"));
+    }
+}

@@ -1,0 +1,105 @@
+//! Facilitator forms and the quit confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::super::app::{App, Dialog};
+use super::super::describe;
+use super::block;
+use super::help::centered;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
+    let s = &app.strings;
+    let t = &app.theme;
+    let field = |label: &str, value: &str, active: bool| {
+        let style = if active { t.highlight() } else { t.fg(t.text) };
+        Line::from(vec![
+            Span::styled(format!("{label}: "), t.fg(t.accent)),
+            Span::styled(format!("{value}▏"), style),
+        ])
+    };
+    let (title, lines) = match dialog {
+        Dialog::ConfirmQuit => (
+            s.get("help_quit").to_string(),
+            vec![Line::from(s.get("quit_confirm"))],
+        ),
+        Dialog::Inject { text, to } => {
+            let teams: Vec<Span> = app
+                .scenario()
+                .teams
+                .iter()
+                .enumerate()
+                .map(|(i, team)| {
+                    let on = to.get(i).copied().unwrap_or(false);
+                    Span::raw(format!(
+                        "{}[{}] {}  ",
+                        i + 1,
+                        if on { "x" } else { " " },
+                        app.text(&team.name)
+                    ))
+                })
+                .collect();
+            let mut to_line = vec![Span::styled(
+                format!("{}: ", s.get("dialog_to")),
+                t.fg(t.accent),
+            )];
+            to_line.extend(teams);
+            (
+                s.get("dialog_inject").to_string(),
+                vec![
+                    Line::from(Span::styled(s.get("dialog_inject_hint"), t.fg(t.dim))),
+                    Line::from(to_line),
+                    field(s.get("detail"), text, true),
+                ],
+            )
+        }
+        Dialog::Availability {
+            asset,
+            value,
+            reason,
+            field: f,
+        } => (
+            s.fmt(
+                "dialog_override_asset",
+                &[("asset", &describe::asset(app, *asset))],
+            ),
+            vec![
+                Line::from(Span::styled(s.get("dialog_field_hint"), t.fg(t.dim))),
+                field(s.get("dialog_value"), value, *f == 0),
+                field(s.get("dialog_reason"), reason, *f == 1),
+            ],
+        ),
+        Dialog::Objective {
+            objective,
+            met,
+            reason,
+        } => (
+            s.fmt(
+                "dialog_override_objective",
+                &[("obj", &describe::objective_title(app, *objective))],
+            ),
+            vec![
+                Line::from(Span::styled(s.get("dialog_field_hint"), t.fg(t.dim))),
+                Line::from(Span::styled(
+                    s.get(if *met { "met" } else { "failed" }).to_string(),
+                    t.highlight(),
+                )),
+                field(s.get("dialog_reason"), reason, true),
+            ],
+        ),
+        Dialog::Rewind { turn } => (
+            s.get("help_rewind").to_string(),
+            vec![Line::from(s.get("dialog_rewind")), field("", turn, true)],
+        ),
+    };
+    let r = centered(area, 72, lines.len() as u16 + 4);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, title)),
+        r,
+    );
+}

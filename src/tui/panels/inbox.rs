@@ -1,0 +1,87 @@
+//! Injects and intel the viewer received, newest first, TLP-marked, with
+//! the selected message in full.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+
+use crate::sim::decision::Tlp;
+
+use super::super::app::{App, Panel};
+use super::super::describe;
+use super::super::layout::split_detail;
+use super::{block, list_state};
+
+fn tlp_span(app: &App, tlp: Option<Tlp>) -> Span<'static> {
+    let t = &app.theme;
+    match tlp {
+        None => Span::styled(format!("[{}] ", app.strings.get("inject")), t.fg(t.accent)),
+        Some(x) => {
+            let c = match x {
+                Tlp::Red => t.bad,
+                Tlp::Amber => t.warn,
+                Tlp::Green => t.good,
+                Tlp::Clear => t.text,
+            };
+            Span::styled(format!("[TLP:{}] ", describe::tlp(x)), t.fg(c))
+        }
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let (list_area, detail) = split_detail(area);
+    let s = &app.strings;
+    let items = app.inbox();
+    let sel = (!items.is_empty()).then(|| app.selected(Panel::Inbox));
+    let rows: Vec<ListItem> = items
+        .iter()
+        .map(|m| {
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("T{:<3}", m.turn), app.theme.fg(app.theme.dim)),
+                tlp_span(app, m.tlp),
+                Span::raw(m.title.clone()),
+            ]))
+        })
+        .collect();
+    let mut state = list_state(sel, list_area.height.saturating_sub(2));
+    let list = if rows.is_empty() {
+        List::new(vec![ListItem::new(Span::styled(
+            s.get("inbox_empty"),
+            app.theme.fg(app.theme.dim),
+        ))])
+    } else {
+        List::new(rows)
+    };
+    frame.render_stateful_widget(
+        list.block(block(app, s.get("tab_inbox").to_string()))
+            .highlight_style(app.theme.highlight()),
+        list_area,
+        &mut state,
+    );
+    let mut lines = Vec::new();
+    if let Some(m) = sel.and_then(|i| items.get(i)) {
+        lines.push(Line::from(vec![
+            tlp_span(app, m.tlp),
+            Span::styled(
+                m.title.clone(),
+                app.theme.fg(app.theme.accent).add_modifier(Modifier::BOLD),
+            ),
+        ]));
+        lines.push(Line::from(Span::styled(
+            s.fmt("received_turn", &[("n", &m.turn.to_string())]),
+            app.theme.fg(app.theme.dim),
+        )));
+        lines.push(Line::from(""));
+        for l in m.body.lines() {
+            lines.push(Line::from(l.to_string()));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, s.get("detail").to_string())),
+        detail,
+    );
+}

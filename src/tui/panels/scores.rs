@@ -1,0 +1,106 @@
+//! Objectives and their status, the score, public and alliance trust, a
+//! sparkline of the score per turn; the facilitator also sees the
+//! attackers' progress.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph, Sparkline, Wrap};
+
+use crate::sim::resources::ObjectiveStatus;
+
+use super::super::app::{App, Panel};
+use super::super::layout::split_detail;
+use super::{block, list_state};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let (list_area, right) = split_detail(area);
+    let s = &app.strings;
+    let t = &app.theme;
+    let read = app.session.sim().read();
+    let status = &read.objectives().status;
+    let items: Vec<ListItem> = app
+        .scenario()
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let (key, c) = match status.get(i) {
+                Some(ObjectiveStatus::Met) => ("met", t.good),
+                Some(ObjectiveStatus::Failed) => ("failed", t.bad),
+                _ => ("pending", t.warn),
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<6} ", s.get(key)), t.fg(c)),
+                Span::raw(format!("×{} ", o.weight)),
+                Span::raw(app.text(&o.title).to_string()),
+            ]))
+        })
+        .collect();
+    let sel = (!items.is_empty()).then(|| app.selected(Panel::Scores));
+    let mut state = list_state(sel, list_area.height.saturating_sub(2));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(app, s.get("objectives").to_string()))
+            .highlight_style(t.highlight()),
+        list_area,
+        &mut state,
+    );
+
+    let [info, spark] = Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(right);
+    let view = app.view();
+    let mut lines = vec![
+        Line::from(Span::styled(
+            s.fmt("score", &[("n", &view.score().to_string())]),
+            t.fg(t.accent).add_modifier(Modifier::BOLD),
+        )),
+        Line::from(s.fmt("public_trust", &[("n", &view.public_trust().to_string())])),
+        Line::from(s.fmt(
+            "alliance_trust",
+            &[("n", &view.alliance_trust().to_string())],
+        )),
+        Line::from(s.fmt("impact", &[("n", &view.impact().to_string())])),
+    ];
+    if app.facilitator {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(s.get("attackers"), t.fg(t.bad))));
+        for (i, a) in app.scenario().attackers.iter().enumerate() {
+            let c = read.campaign(i as u16);
+            let name = app.text(&a.name).to_string();
+            let text = if c.finished {
+                s.fmt("attacker_done", &[("name", &name)])
+            } else {
+                let stage = a
+                    .campaign
+                    .get(c.stage as usize)
+                    .map_or("", |st| st.name.as_str());
+                s.fmt(
+                    "attacker_stage",
+                    &[
+                        ("name", &name),
+                        ("s", &(c.stage + 1).to_string()),
+                        ("n", &a.campaign.len().to_string()),
+                        ("stage", stage),
+                    ],
+                )
+            };
+            lines.push(Line::from(text));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, s.get("tab_scores").to_string())),
+        info,
+    );
+    let data = app.score_history();
+    frame.render_widget(
+        Sparkline::default()
+            .block(block(app, s.get("score_history").to_string()))
+            .data(&data)
+            .max(100)
+            .style(t.fg(t.good)),
+        spark,
+    );
+}

@@ -1,0 +1,222 @@
+//! End to end: the real binary in a real terminal (tmux). Plays three
+//! turns of the tutorial, opens help and the facilitator view, resizes the
+//! window, quits, and checks the terminal came back and the autosaved log
+//! replays.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kizuna");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+    /// Waits (bounded) until the screen satisfies `ok`.
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    fn wait_for(&self, text: &str) -> String {
+        self.wait(text, |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // Our own server on our own socket.
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_present() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Starts `kizuna play tutorial` in a fresh tmux server of 120×40.
+fn start(tag: &str, save: &Path) -> Tmux {
+    assert!(
+        tmux_present(),
+        "tmux is not installed: the end-to-end terminal test needs it \
+         (apt-get install -y tmux; .ci/run installs it)"
+    );
+    let tmux = Tmux {
+        socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "env -u NO_COLOR TERM=xterm-256color '{}' play tutorial --seed 7 --lang en --team us=idle --autosave '{}'; echo KIZUNA_EXIT=$?; sleep 60",
+        BIN,
+        save.display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+    tmux
+}
+
+#[test]
+fn play_three_turns_resize_quit_and_replay() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("tutorial-7.ron");
+    let tmux = start("play", &save);
+    tmux.wait_for("Turn 1/12");
+    for next in ["Turn 2/12", "Turn 3/12", "Turn 4/12"] {
+        tmux.keys(&["e"]);
+        tmux.wait_for(next);
+    }
+    // Help opens and any key closes it.
+    tmux.keys(&["?"]);
+    tmux.wait_for("Press any key to close");
+    tmux.keys(&["x"]);
+    tmux.wait("help to close", |s| !s.contains("Press any key to close"));
+    // The facilitator's ground truth.
+    tmux.keys(&["f"]);
+    tmux.wait_for("Facilitator");
+    tmux.keys(&["6"]);
+    tmux.wait_for("Attackers (ground truth)");
+    // Resizing: smaller, too small, and back.
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
+    tmux.wait("80 columns", |s| {
+        s.contains("Turn 4/12") && s.lines().all(|l| l.chars().count() <= 80)
+    });
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "40", "-y", "10"]);
+    tmux.wait_for("Terminal too small");
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "120", "-y", "40"]);
+    tmux.wait_for("Turn 4/12");
+    // Quit asks first.
+    tmux.keys(&["q"]);
+    tmux.wait_for("(y/n)");
+    tmux.keys(&["y"]);
+    let end = tmux.wait_for("KIZUNA_EXIT=");
+    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    // The normal screen is back: the UI is gone, the exit message is there.
+    assert!(!end.contains("Infrastructure │"), "{end}");
+    assert!(end.contains("Session saved to"), "{end}");
+    assert!(Path::new(&save).exists());
+    let replay = Command::new(BIN)
+        .arg("replay")
+        .arg(&save)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(
+        replay.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert!(text.contains("3 turns replayed"), "{text}");
+    drop(tmux);
+
+    // The saved session resumes where it stopped.
+    let tmux = Tmux {
+        socket: format!("kizuna-e2e-resume-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "env TERM=xterm-256color '{}' play --lang en --resume '{}'; echo KIZUNA_EXIT=$?; sleep 60",
+        BIN,
+        save.display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    assert!(out.status.success());
+    tmux.wait_for("Turn 4/12");
+    tmux.keys(&["e"]);
+    tmux.wait_for("Turn 5/12");
+    tmux.keys(&["q"]);
+    tmux.wait_for("(y/n)");
+    tmux.keys(&["y"]);
+    let end = tmux.wait_for("KIZUNA_EXIT=");
+    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    let replay = Command::new(BIN)
+        .arg("replay")
+        .arg(&save)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(text.contains("4 turns replayed"), "{text}");
+}
+
+/// The pid of the program the pane's shell started (Linux: /proc).
+#[cfg(target_os = "linux")]
+fn child_of_pane(tmux: &Tmux) -> Option<u32> {
+    let out = tmux.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+    let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+    children.split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("tutorial-7.ron");
+    let tmux = start("term", &save);
+    tmux.wait_for("Turn 1/12");
+    tmux.keys(&["e"]);
+    tmux.wait_for("Turn 2/12");
+    let pid = child_of_pane(&tmux).expect("the program's pid");
+    let kill = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let end = tmux.wait_for("KIZUNA_EXIT=");
+    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    assert!(!end.contains("Infrastructure │"), "{end}");
+    let replay = Command::new(BIN)
+        .arg("replay")
+        .arg(&save)
+        .output()
+        .expect("replay runs");
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(replay.status.success(), "{text}");
+    assert!(text.contains("1 turns replayed"), "{text}");
+}

@@ -1,0 +1,118 @@
+//! What a user sees: every screen of the terminal UI at 80×24 and 120×40,
+//! in English and Japanese, drawn into an in-memory terminal. The tutorial
+//! with seed 7 after a few turns, so panels have something in them.
+
+use kizuna::tui::action::UiAction;
+use kizuna::tui::app::{App, Panel};
+use kizuna::tui::fixture::{play_turn, render, tutorial};
+use kizuna::tui::i18n::Lang;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Three turns played; Japan queued a decision in the first.
+fn played(lang: Lang) -> App {
+    let mut app = tutorial(lang);
+    app.apply(UiAction::Panel(3));
+    let first_ok = app
+        .candidates()
+        .iter()
+        .position(|c| c.status.is_ok())
+        .expect("a legal decision");
+    app.rows[Panel::Decisions.index()] = first_ok;
+    app.apply(UiAction::ToggleQueue);
+    for _ in 0..3 {
+        play_turn(&mut app);
+    }
+    app.status = None;
+    app
+}
+
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Ja => "ja",
+    }
+}
+
+fn snap(app: &mut App, name: &str) {
+    for (w, h) in SIZES {
+        let screen = render(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn every_panel_for_a_team() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = played(lang);
+        for p in Panel::ALL {
+            app.panel = p;
+            snap(&mut app, &format!("team_{}_{}", lang_name(lang), p.key()));
+        }
+    }
+}
+
+#[test]
+fn every_panel_for_the_facilitator() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = played(lang);
+        app.apply(UiAction::ToggleFacilitator);
+        for p in Panel::ALL {
+            app.panel = p;
+            snap(
+                &mut app,
+                &format!("facilitator_{}_{}", lang_name(lang), p.key()),
+            );
+        }
+    }
+}
+
+#[test]
+fn overlays() {
+    for lang in [Lang::En, Lang::Ja] {
+        let l = lang_name(lang);
+        let mut app = played(lang);
+        app.apply(UiAction::Help);
+        snap(&mut app, &format!("help_{l}"));
+        app.help = false;
+        app.apply(UiAction::Quit);
+        snap(&mut app, &format!("quit_{l}"));
+        app.dialog = None;
+        app.apply(UiAction::ToggleFacilitator);
+        app.apply(UiAction::Inject);
+        snap(&mut app, &format!("inject_{l}"));
+        app.dialog = None;
+        app.apply(UiAction::Panel(0));
+        app.apply(UiAction::Override);
+        snap(&mut app, &format!("override_{l}"));
+    }
+}
+
+#[test]
+fn the_start_and_a_tiny_terminal() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = tutorial(lang);
+        snap(&mut app, &format!("start_{}", lang_name(lang)));
+        let tiny = render(&mut app, 40, 10);
+        insta::assert_snapshot!(format!("tiny_{}", lang_name(lang)), tiny);
+    }
+}
+
+#[test]
+fn the_scenario_picker() {
+    use kizuna::tui::i18n::Strings;
+    use kizuna::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    for lang in [Lang::En, Lang::Ja] {
+        let strings = Strings::new(lang);
+        let theme = Theme::named("default");
+        for (w, h) in SIZES {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| kizuna::tui::panels::picker::draw(f, &strings, &theme, 0))
+                .unwrap();
+            let screen = kizuna::tui::fixture::screen_text(t.backend().buffer());
+            insta::assert_snapshot!(format!("picker_{}_{w}x{h}", lang_name(lang)), screen);
+        }
+    }
+}

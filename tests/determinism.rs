@@ -2,7 +2,6 @@
 //! bit for bit. Golden hashes pin the shipped scenarios; a model change that
 //! moves them must update them on purpose and say so in CHANGELOG.md.
 
-
 use kizuna::policy::PolicyKind;
 use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin, load_file};
 use kizuna::session::log::{SessionLog, hex};

@@ -307,6 +307,13 @@ pub fn event(app: &App, e: &Event) -> (String, Tone) {
             ),
             Tone::Normal,
         ),
+        Event::IntelLeaked { from, to, tlp: t } => (
+            s.fmt(
+                "ev_leak",
+                &[("from", &o(from)), ("to", &o(to)), ("tlp", tlp(*t))],
+            ),
+            Tone::Bad,
+        ),
         Event::AssistanceArrived { from, to, staff } => (
             s.fmt(
                 "ev_assist",

@@ -38,5 +38,28 @@ fn draw(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, draw);
+/// From nothing to the first frame: load the largest built-in scenario,
+/// start a session and draw once (target: within 150 ms of start).
+fn first_frame(c: &mut Criterion) {
+    use kizuna::scenario::load::{LoadOptions, load_builtin};
+    use kizuna::session::{Controller, Session};
+    use kizuna::tui::app::App;
+    use kizuna::tui::i18n::Strings;
+    use kizuna::tui::theme::Theme;
+    c.bench_function("first_frame/tokyo-games_120x40", |b| {
+        b.iter(|| {
+            let loaded = load_builtin("tokyo-games", &LoadOptions::default()).expect("loads");
+            let teams = vec![Controller::Human; loaded.scenario.teams.len()];
+            let session = Session::new(&loaded, 1, teams, true);
+            let mut app = App::new(session, Strings::new(Lang::En), Theme::named("default"));
+            app.size = ratatui::layout::Rect::new(0, 0, 120, 40);
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            terminal
+                .draw(|f| kizuna::tui::draw::draw(f, black_box(&app)))
+                .expect("draw");
+        })
+    });
+}
+
+criterion_group!(benches, draw, first_frame);
 criterion_main!(benches);

@@ -50,18 +50,21 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         }
 
         // Respond to what is known on assets this organisation may touch.
+        let mine = view.actionable_assets(org);
         for k in known {
             let asset = &view.assets()[k.asset as usize];
-            let availability = view.availability()[k.asset as usize];
-            if availability < 500 {
-                add(&mut plan, Action::Restore { asset: k.asset });
+            if mine.binary_search(&k.asset).is_ok() {
+                if view.availability()[k.asset as usize] < 500 {
+                    add(&mut plan, Action::Restore { asset: k.asset });
+                }
+                add(&mut plan, Action::ResetCredentials { asset: k.asset });
+                add(&mut plan, Action::Hunt { asset: k.asset });
+                if asset.criticality < KEEP_RUNNING_CRITICALITY {
+                    add(&mut plan, Action::Isolate { asset: k.asset });
+                }
             }
-            add(&mut plan, Action::ResetCredentials { asset: k.asset });
-            add(&mut plan, Action::Hunt { asset: k.asset });
-            if asset.criticality < KEEP_RUNNING_CRITICALITY {
-                add(&mut plan, Action::Isolate { asset: k.asset });
-            }
-            for &next in &asset.links {
+            // Neighbours of a compromise are hunted whoever owns it.
+            for &next in asset.links.iter().filter(|a| mine.binary_search(a).is_ok()) {
                 add(&mut plan, Action::Hunt { asset: next });
             }
         }
@@ -152,13 +155,21 @@ fn harden(view: &TeamView, plan: &mut Plan) {
         }
         let org = asset.owner;
         let i = i as u32;
-        if asset.internet_facing {
+        let Some(defences) = view.defences(i) else {
+            continue;
+        };
+        let unpatched = asset
+            .vulnerabilities
+            .iter()
+            .enumerate()
+            .any(|(k, v)| v.patchable && k < 64 && defences.patched & (1 << k) == 0);
+        if asset.internet_facing && unpatched {
             plan.try_add(Decision {
                 org,
                 action: Action::Patch { asset: i },
             });
         }
-        let monitoring = view.defences(i).map_or(1000, |d| d.monitoring);
+        let monitoring = defences.monitoring;
         let exposed = asset.internet_facing || asset.criticality >= KEEP_RUNNING_CRITICALITY;
         if exposed && monitoring < MONITORING_GOAL {
             plan.try_add(Decision {

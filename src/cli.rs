@@ -235,29 +235,25 @@ fn check(files: &[PathBuf], opts: &LoadOptions) -> ExitCode {
     }
 }
 
-/// Parses `ID=POLICY` pairs.
-fn parse_teams(teams: &[String]) -> Result<Vec<(String, Controller)>, String> {
-    teams
-        .iter()
-        .map(|t| {
-            let (id, policy) = t
-                .split_once('=')
-                .ok_or_else(|| format!("--team '{t}': expected ID=POLICY, e.g. jp=doctrine"))?;
-            let policy: PolicyKind = policy.parse().map_err(|e| format!("--team '{t}': {e}"))?;
-            Ok((id.to_string(), Controller::Policy(policy)))
-        })
-        .collect()
-}
-
-/// Parses `ID=human` or `ID=POLICY` pairs for `play`.
-fn parse_play_teams(teams: &[String]) -> Result<Vec<(String, Controller)>, String> {
+/// Parses `ID=POLICY` pairs; `play` also accepts `ID=human`.
+fn parse_teams(teams: &[String], human_allowed: bool) -> Result<Vec<(String, Controller)>, String> {
+    let expected = if human_allowed {
+        "ID=human or ID=POLICY"
+    } else {
+        "ID=POLICY, e.g. jp=doctrine"
+    };
     teams
         .iter()
         .map(|t| {
             let (id, who) = t
                 .split_once('=')
-                .ok_or_else(|| format!("--team '{t}': expected ID=human or ID=POLICY"))?;
+                .ok_or_else(|| format!("--team '{t}': expected {expected}"))?;
             let c: Controller = who.parse().map_err(|e| format!("--team '{t}': {e}"))?;
+            if c == Controller::Human && !human_allowed {
+                return Err(format!(
+                    "--team '{t}': a headless run has no human players; use idle, random or doctrine"
+                ));
+            }
             Ok((id.to_string(), c))
         })
         .collect()
@@ -277,7 +273,7 @@ fn play(
         Some(_) => tui::i18n::Lang::En,
         None => tui::i18n::Lang::from_locale(std::env::var("LANG").ok().as_deref()),
     };
-    let teams = match parse_play_teams(teams) {
+    let teams = match parse_teams(teams, true) {
         Ok(t) => t,
         Err(e) => return fail(&e),
     };
@@ -327,7 +323,7 @@ fn run(
         Ok(l) => l,
         Err(e) => return report_scenario_error(e),
     };
-    let overrides = match parse_teams(teams) {
+    let overrides = match parse_teams(teams, false) {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };

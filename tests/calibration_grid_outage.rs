@@ -15,9 +15,10 @@
 //! Golden hashes pin seed 1 of each policy.
 
 use kizuna::policy::PolicyKind;
-use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin};
+mod scenario_runs;
+
+use kizuna::scenario::load::Loaded;
 use kizuna::session::log::hex;
-use kizuna::session::{Controller, Session};
 use kizuna::sim::resources::ObjectiveStatus;
 
 const SEEDS: u64 = 100;
@@ -37,22 +38,12 @@ struct Outcome {
 }
 
 fn scenario() -> Loaded {
-    match load_builtin("grid-outage", &LoadOptions::default()) {
-        Ok(l) => l,
-        Err(e) => panic!("{e:?}"),
-    }
+    scenario_runs::builtin("grid-outage")
 }
 
 fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
-    let teams = vec![Controller::Policy(policy); loaded.scenario.teams.len()];
-    let mut s = Session::new(loaded, seed, teams, false);
-    s.run(loaded.scenario.turn_limit, |_| {});
-    let escalate = loaded
-        .scenario
-        .objectives
-        .iter()
-        .position(|o| o.id == "escalate")
-        .unwrap_or_else(|| panic!("grid-outage has no 'escalate' objective"));
+    let mut s = scenario_runs::played(loaded, seed, policy);
+    let escalate = scenario_runs::objective_index(loaded, "escalate");
     let (score, customer_hours, article5, escalation) = {
         let read = s.sim().read();
         (
@@ -71,21 +62,10 @@ fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
     }
 }
 
-fn median(mut v: Vec<u64>) -> u64 {
-    v.sort_unstable();
-    v[v.len() / 2]
-}
-
 fn summary(name: &str, scores: &[u32]) -> (u32, u32, f64, u32) {
-    let mut s = scores.to_vec();
-    s.sort_unstable();
-    let mean = s.iter().map(|&x| f64::from(x)).sum::<f64>() / s.len() as f64;
-    let out = (s[0], s[s.len() / 2], mean, s[s.len() - 1]);
-    eprintln!(
-        "grid-outage {name}: score min {} median {} mean {:.1} max {}",
-        out.0, out.1, out.2, out.3
-    );
-    out
+    let s = scenario_runs::spread(scores);
+    eprintln!("grid-outage {name}: score {s}");
+    (s.min, s.median, s.mean, s.max)
 }
 
 #[test]
@@ -100,8 +80,9 @@ fn idle_looks_like_ukraine_and_doctrine_does_clearly_better() {
 
     // Idle: the lights go out for hours.
     let hours: Vec<u64> = idle.iter().map(|o| o.customer_hours).collect();
-    let idle_median = median(hours.clone());
-    let doctrine_median = median(doctrine.iter().map(|o| o.customer_hours).collect());
+    let idle_median = scenario_runs::median(hours.clone());
+    let doctrine_median =
+        scenario_runs::median(doctrine.iter().map(|o| o.customer_hours).collect());
     eprintln!(
         "grid-outage customer-hours lost: idle median {idle_median} (min {}, max {}), doctrine median {doctrine_median}",
         hours.iter().min().copied().unwrap_or(0),

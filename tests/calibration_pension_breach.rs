@@ -8,18 +8,16 @@
 //! update them on purpose and say so in CHANGELOG.md.
 
 use kizuna::policy::PolicyKind;
-use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin};
+mod scenario_runs;
+
+use kizuna::scenario::load::Loaded;
 use kizuna::session::log::hex;
-use kizuna::session::{Controller, Session};
 use kizuna::sim::resources::ObjectiveStatus;
 
 const SEEDS: u64 = 120;
 
 fn scenario() -> Loaded {
-    match load_builtin("pension-breach", &LoadOptions::default()) {
-        Ok(l) => l,
-        Err(e) => panic!("{e:?}"),
-    }
+    scenario_runs::builtin("pension-breach")
 }
 
 struct Outcome {
@@ -30,15 +28,8 @@ struct Outcome {
 }
 
 fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
-    let teams = vec![Controller::Policy(policy); loaded.scenario.teams.len()];
-    let mut s = Session::new(loaded, seed, teams, false);
-    s.run(loaded.scenario.turn_limit, |_| {});
-    let contain = loaded
-        .scenario
-        .objectives
-        .iter()
-        .position(|o| o.id == "contain")
-        .expect("the scenario has a containment objective");
+    let mut s = scenario_runs::played(loaded, seed, policy);
+    let contain = scenario_runs::objective_index(loaded, "contain");
     let (score, records_lost, contained) = {
         let read = s.sim().read();
         (
@@ -55,21 +46,8 @@ fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
     }
 }
 
-fn median(mut v: Vec<u64>) -> u64 {
-    v.sort_unstable();
-    v[v.len() / 2]
-}
-
 fn describe(name: &str, scores: &[u32]) -> String {
-    let mut v: Vec<u64> = scores.iter().map(|&s| u64::from(s)).collect();
-    v.sort_unstable();
-    let mean = v.iter().sum::<u64>() as f64 / v.len() as f64;
-    format!(
-        "{name}: min {} / median {} / mean {mean:.1} / max {}",
-        v[0],
-        v[v.len() / 2],
-        v[v.len() - 1]
-    )
+    format!("{name}: {}", scenario_runs::spread(scores))
 }
 
 #[test]
@@ -84,8 +62,8 @@ fn idle_looks_like_2015_and_doctrine_does_clearly_better() {
 
     let idle_scores: Vec<u32> = idle.iter().map(|o| o.score).collect();
     let doctrine_scores: Vec<u32> = doctrine.iter().map(|o| o.score).collect();
-    let idle_records = median(idle.iter().map(|o| o.records_lost).collect());
-    let doctrine_records = median(doctrine.iter().map(|o| o.records_lost).collect());
+    let idle_records = scenario_runs::median(idle.iter().map(|o| o.records_lost).collect());
+    let doctrine_records = scenario_runs::median(doctrine.iter().map(|o| o.records_lost).collect());
     eprintln!("pension-breach over {SEEDS} seeds");
     eprintln!("  {}", describe("idle score", &idle_scores));
     eprintln!("  {}", describe("doctrine score", &doctrine_scores));

@@ -11,9 +11,10 @@
 //! - Golden final-state hashes for seed 1 pin the model.
 
 use kizuna::policy::PolicyKind;
-use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin};
+mod scenario_runs;
+
+use kizuna::scenario::load::Loaded;
 use kizuna::session::log::hex;
-use kizuna::session::{Controller, Session};
 use kizuna::sim::resources::ObjectiveStatus;
 
 const SEEDS: u64 = 120;
@@ -21,25 +22,10 @@ const SEEDS: u64 = 120;
 const CEREMONY: std::ops::RangeInclusive<u32> = 37..=40;
 
 fn scenario() -> Loaded {
-    match load_builtin("tokyo-games", &LoadOptions::default()) {
-        Ok(l) => l,
-        Err(e) => panic!("{e:?}"),
-    }
+    scenario_runs::builtin("tokyo-games")
 }
 
-fn asset(loaded: &Loaded, id: &str) -> usize {
-    match loaded.scenario.assets.iter().position(|a| a.id == id) {
-        Some(i) => i,
-        None => panic!("no asset {id}"),
-    }
-}
-
-fn objective(loaded: &Loaded, id: &str) -> usize {
-    match loaded.scenario.objectives.iter().position(|o| o.id == id) {
-        Some(i) => i,
-        None => panic!("no objective {id}"),
-    }
-}
+use scenario_runs::{asset_index as asset, objective_index as objective};
 
 struct Outcome {
     score: u32,
@@ -52,8 +38,7 @@ struct Outcome {
 }
 
 fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
-    let teams = vec![Controller::Policy(policy); loaded.scenario.teams.len()];
-    let mut s = Session::new(loaded, seed, teams, false);
+    let mut s = scenario_runs::session(loaded, seed, policy);
     let (website, wifi) = (asset(loaded, "oc-website"), asset(loaded, "oc-wifi"));
     let (mut website_low, mut wifi_low) = (1000u16, 1000u16);
     for _ in 0..loaded.scenario.turn_limit {
@@ -79,23 +64,10 @@ fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
     }
 }
 
-fn median(sorted: &[u32]) -> u32 {
-    sorted[sorted.len() / 2]
-}
-
 fn summary(name: &str, scores: &[u32]) -> (u32, f64) {
-    let mut v = scores.to_vec();
-    v.sort_unstable();
-    let mean = v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len() as f64;
-    eprintln!(
-        "tokyo-games {name:8} over {} seeds: min {} / median {} / mean {:.1} / max {}",
-        v.len(),
-        v[0],
-        median(&v),
-        mean,
-        v[v.len() - 1]
-    );
-    (median(&v), mean)
+    let s = scenario_runs::spread(scores);
+    eprintln!("tokyo-games {name:8} over {} seeds: {s}", scores.len());
+    (s.median, s.mean)
 }
 
 #[test]
@@ -127,12 +99,11 @@ fn idle_looks_like_pyeongchang_and_doctrine_does_better() {
     assert!(wifi_down * 10 >= n * 6, "Wi-Fi down on {wifi_down}/{n}");
     assert!(website_failed * 10 >= n * 9);
     assert!(wifi_failed * 10 >= n * 6);
-    let mut website_lows: Vec<u32> = idle.iter().map(|o| u32::from(o.website_low)).collect();
-    website_lows.sort_unstable();
+    let website_low =
+        scenario_runs::median(idle.iter().map(|o| u64::from(o.website_low)).collect());
     assert!(
-        median(&website_lows) < 500,
-        "median lowest website availability {}",
-        median(&website_lows)
+        website_low < 500,
+        "median lowest website availability {website_low}"
     );
 
     // Scores: idle is poor, doctrine clearly better, paired by seed.

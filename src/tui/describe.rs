@@ -55,6 +55,28 @@ pub fn decision(app: &App, d: &Decision) -> String {
     format!("{}: {}", org(app, d.org), action(app, &d.action))
 }
 
+/// Widest organisation name shown in full in lists; longer ones use the id.
+const SHORT_NAME_WIDTH: usize = 14;
+
+/// A compact organisation label for lists: the name if short, else the id
+/// in capitals ("NISC", "JPCERT").
+pub fn org_short(app: &App, o: OrgIdx) -> String {
+    let Some(x) = app.scenario().organisations.get(o as usize) else {
+        return format!("#{o}");
+    };
+    let name = app.text(&x.name);
+    if ratatui::text::Span::raw(name).width() <= SHORT_NAME_WIDTH {
+        name.to_string()
+    } else {
+        x.id.to_uppercase()
+    }
+}
+
+/// "ORG: action target", for one-line lists.
+pub fn decision_short(app: &App, d: &Decision) -> String {
+    format!("{}: {}", org_short(app, d.org), action(app, &d.action))
+}
+
 pub fn action(app: &App, a: &Action) -> String {
     let name = app
         .text(&app.scenario().decision(a.kind()).spec.name)
@@ -67,10 +89,10 @@ pub fn action(app: &App, a: &Action) -> String {
         | Action::Restore { asset: x }
         | Action::ResetCredentials { asset: x } => asset(app, *x),
         Action::ShareIntel { to, tlp: t } => {
-            let names: Vec<String> = to.iter().map(|o| org(app, *o)).collect();
+            let names: Vec<String> = to.iter().map(|o| org_short(app, *o)).collect();
             format!("[TLP:{}] → {}", tlp(*t), names.join(", "))
         }
-        Action::RequestAssistance { from } => format!("← {}", org(app, *from)),
+        Action::RequestAssistance { from } => format!("← {}", org_short(app, *from)),
         Action::AttributePublicly { attacker: x }
         | Action::Takedown { attacker: x }
         | Action::ActiveDefence { attacker: x } => attacker(app, *x),

@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             staff.push(Span::styled("  ", t.fg(t.dim)));
         }
         let colour = if left == 0 { t.bad } else { t.good };
-        staff.push(Span::raw(format!("{} ", describe::org(app, org))));
+        staff.push(Span::raw(format!("{} ", describe::org_short(app, org))));
         staff.push(Span::styled(format!("{left}/{cap}"), t.fg(colour)));
     }
     let title = format!("{} — {}", s.get("staff_left"), app.team_name(app.team));
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             };
             let mut spans = vec![
                 Span::styled(mark, style),
-                Span::styled(describe::decision(app, &c.decision), style),
+                Span::styled(describe::decision_short(app, &c.decision), style),
                 Span::styled(
                     format!(
                         "  ({})",

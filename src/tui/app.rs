@@ -67,8 +67,10 @@ pub enum Dialog {
         asset: AssetIdx,
         value: String,
         reason: String,
-        /// 0 = value, 1 = reason.
+        /// 0 = value, 1 = reason, 2 = evict.
         field: usize,
+        /// Also throw every attacker off the asset.
+        evict: bool,
     },
     Objective {
         objective: u32,
@@ -627,6 +629,7 @@ impl App {
                         value: now.to_string(),
                         reason: String::new(),
                         field: 0,
+                        evict: false,
                     });
                 }
             }
@@ -691,8 +694,12 @@ impl App {
                 value,
                 reason,
                 field,
+                evict,
             } => match key.code {
-                KeyCode::Tab | KeyCode::BackTab => *field = 1 - *field,
+                KeyCode::Tab => *field = (*field + 1) % 3,
+                KeyCode::BackTab => *field = (*field + 2) % 3,
+                KeyCode::Char(' ') if *field == 2 => *evict = !*evict,
+                KeyCode::Char(_) if *field == 2 => {}
                 KeyCode::Backspace => {
                     if *field == 0 {
                         value.pop();
@@ -712,6 +719,25 @@ impl App {
                             },
                             reason: reason.clone(),
                         });
+                        if *evict {
+                            // Ground truth: every attacker holding the asset.
+                            let mut holders: Vec<u16> = FacilitatorView::new(self.session.sim())
+                                .compromises()
+                                .iter()
+                                .filter(|c| c.asset == *asset)
+                                .map(|c| c.attacker)
+                                .collect();
+                            holders.dedup();
+                            for attacker in holders {
+                                self.overrides.push(Override {
+                                    change: Change::Evict {
+                                        asset: *asset,
+                                        attacker,
+                                    },
+                                    reason: reason.clone(),
+                                });
+                            }
+                        }
                         self.status = Some(self.strings.get("status_override").to_string());
                         keep = false;
                     }
@@ -1062,6 +1088,49 @@ mod tests {
         let screen = render(&mut app, 120, 40);
         assert!(screen.contains("undetected"));
         assert!(app.timeline().iter().any(|(_, t, _)| t.contains(&attacker)));
+    }
+
+    #[test]
+    fn the_facilitator_can_throw_an_attacker_off_an_asset() {
+        let mut app = tutorial(Lang::En);
+        let mut held = None;
+        for _ in 0..8 {
+            play_turn(&mut app);
+            held = FacilitatorView::new(app.session.sim())
+                .compromises()
+                .first()
+                .cloned();
+            if held.is_some() {
+                break;
+            }
+        }
+        let c = held.expect("seed 7 gives a compromise early");
+        app.apply(UiAction::ToggleFacilitator);
+        app.apply(UiAction::Panel(0));
+        app.rows[0] = app
+            .asset_order()
+            .iter()
+            .position(|&a| a == c.asset)
+            .expect("the asset is listed");
+        app.apply(UiAction::Override);
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        for ch in "cleaned by hand".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(ch)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        app.on_key(KeyEvent::from(KeyCode::Char(' ')));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert!(app.dialog.is_none());
+        play_turn(&mut app);
+        let rec = app.session.log().turns.last().expect("a turn was played");
+        assert!(rec.overrides.iter().any(|o| matches!(
+            o.change,
+            Change::Evict { asset, attacker } if asset == c.asset && attacker == c.attacker
+        ) && o.reason == "cleaned by hand"));
+        // Gone at the start of that turn (it may have come back since).
+        assert!(app.session.history().last().is_some_and(|o| o.events.iter().any(
+            |e| matches!(e, crate::sim::event::Event::Overridden { what, .. } if what.contains("evicted"))
+        )));
     }
 
     #[test]

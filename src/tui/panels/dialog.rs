@@ -60,6 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             value,
             reason,
             field: f,
+            evict,
         } => (
             s.fmt(
                 "dialog_override_asset",
@@ -69,6 +70,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 Line::from(Span::styled(s.get("dialog_field_hint"), t.fg(t.dim))),
                 field(s.get("dialog_value"), value, *f == 0),
                 field(s.get("dialog_reason"), reason, *f == 1),
+                Line::from(Span::styled(
+                    format!(
+                        "[{}] {}",
+                        if *evict { "x" } else { " " },
+                        s.get("dialog_evict")
+                    ),
+                    if *f == 2 { t.highlight() } else { t.fg(t.text) },
+                )),
             ],
         ),
         Dialog::Objective {

@@ -33,6 +33,9 @@ pub enum UiAction {
     },
     ScrollUp,
     ScrollDown,
+    /// Scroll the detail pane of the inbox.
+    DetailUp,
+    DetailDown,
 }
 
 impl UiAction {
@@ -55,6 +58,8 @@ impl UiAction {
             "override" => UiAction::Override,
             "pause" => UiAction::Pause,
             "rewind" => UiAction::Rewind,
+            "detail_up" => UiAction::DetailUp,
+            "detail_down" => UiAction::DetailDown,
             _ => {
                 let n: usize = name.strip_prefix("panel_")?.parse().ok()?;
                 UiAction::Panel(n.checked_sub(1)?)

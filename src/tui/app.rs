@@ -132,6 +132,8 @@ pub struct App {
     pub status: Option<String>,
     pub autosave: Option<PathBuf>,
     pub quit: bool,
+    /// Lines the inbox detail pane is scrolled by.
+    pub detail_scroll: u16,
     /// The last frame's size, to place mouse clicks.
     pub size: Rect,
 }
@@ -157,6 +159,7 @@ impl App {
             status: None,
             autosave: None,
             quit: false,
+            detail_scroll: 0,
             size: Rect::new(0, 0, 120, 40),
         };
         match app.human_teams().first() {
@@ -231,6 +234,8 @@ impl App {
         match action {
             UiAction::Up | UiAction::ScrollUp => self.move_row(-1),
             UiAction::Down | UiAction::ScrollDown => self.move_row(1),
+            UiAction::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
+            UiAction::DetailDown => self.detail_scroll = self.detail_scroll.saturating_add(1),
             UiAction::Left => self.switch_panel(-1),
             UiAction::Right => self.switch_panel(1),
             UiAction::NextPanel => self.switch_panel(1),
@@ -312,6 +317,9 @@ impl App {
             return;
         }
         let next = (self.rows[i] as isize + by).clamp(0, count as isize - 1);
+        if self.rows[i] != next as usize {
+            self.detail_scroll = 0;
+        }
         self.rows[i] = next as usize;
         // The map and the list share the selected asset.
         if matches!(self.panel, Panel::Infrastructure | Panel::Map) {
@@ -1088,6 +1096,27 @@ mod tests {
         let screen = render(&mut app, 120, 40);
         assert!(screen.contains("undetected"));
         assert!(app.timeline().iter().any(|(_, t, _)| t.contains(&attacker)));
+    }
+
+    #[test]
+    fn the_inbox_detail_scrolls_and_resets_on_a_new_selection() {
+        let mut app = tutorial(Lang::En);
+        for _ in 0..3 {
+            play_turn(&mut app);
+        }
+        app.apply(UiAction::Panel(2));
+        app.apply(UiAction::DetailDown);
+        app.apply(UiAction::DetailDown);
+        app.apply(UiAction::DetailUp);
+        assert_eq!(app.detail_scroll, 1);
+        app.apply(UiAction::DetailUp);
+        app.apply(UiAction::DetailUp);
+        assert_eq!(app.detail_scroll, 0, "never above the top");
+        app.apply(UiAction::DetailDown);
+        if app.inbox().len() > 1 {
+            app.apply(UiAction::Down);
+            assert_eq!(app.detail_scroll, 0, "a new message starts at its top");
+        }
     }
 
     #[test]

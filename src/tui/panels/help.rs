@@ -9,7 +9,7 @@ use super::super::app::App;
 use super::block;
 
 /// (action in keys.ron, string key of its description).
-const ENTRIES: [(&str, &str); 14] = [
+const ENTRIES: [(&str, &str); 16] = [
     ("up", "help_move"),
     ("down", "help_move"),
     ("next_panel", "help_panels"),
@@ -22,6 +22,8 @@ const ENTRIES: [(&str, &str); 14] = [
     ("override", "help_override"),
     ("pause", "help_pause"),
     ("rewind", "help_rewind"),
+    ("detail_down", "help_detail"),
+    ("detail_up", "help_detail"),
     ("help", "help_help"),
     ("quit", "help_quit"),
 ];

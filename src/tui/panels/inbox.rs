@@ -81,6 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0))
             .block(block(app, s.get("detail").to_string())),
         detail,
     );

@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         )));
         lines.push(Line::from(""));
         for l in m.body.lines() {
-            lines.push(Line::from(l.to_string()));
+            lines.push(Line::from(crate::tui::i18n::breakable(l)));
         }
     }
     frame.render_widget(

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, strings: &Strings, theme: &Theme, selected: usize
     );
     if let Some((_, _, d)) = items.get(selected) {
         frame.render_widget(
-            Paragraph::new(strings.text(d).to_string())
+            Paragraph::new(crate::tui::i18n::breakable(strings.text(d)))
                 .wrap(Wrap { trim: true })
                 .block(Block::default().borders(Borders::ALL)),
             desc,

@@ -220,6 +220,8 @@ fn bad_team_and_policy_names_are_refused_clearly() {
     assert!(text(&out.stderr).contains("genius"));
     let out = kizuna(&["run", "atlantis", "--seed", "1"]);
     assert_ne!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    assert!(err.contains("built-in scenarios: tokyo-games"), "{err}");
     no_panic(&out);
 }
 

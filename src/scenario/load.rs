@@ -130,10 +130,21 @@ pub fn load_builtin(id: &str, opts: &LoadOptions) -> Result<Loaded, ScenarioErro
 /// A built-in id if `arg` names one, else a path on disk.
 pub fn load_scenario_arg(arg: &str, opts: &LoadOptions) -> Result<Loaded, ScenarioError> {
     if builtin::builtin_path(arg).is_some() {
-        load_builtin(arg, opts)
-    } else {
-        load_file(Path::new(arg), opts)
+        return load_builtin(arg, opts);
     }
+    let path = Path::new(arg);
+    // A bare word that names no file was meant as a built-in id.
+    let bare = path.components().count() == 1 && path.extension().is_none();
+    if bare && !path.exists() {
+        let ids: Vec<&str> = builtin::builtin_ids().iter().map(|(i, _)| *i).collect();
+        return Err(Problem::whole_file(
+            arg,
+            format!("'{arg}' is neither a built-in scenario nor a file"),
+        )
+        .with_help(format!("built-in scenarios: {}", ids.join(", ")))
+        .into());
+    }
+    load_file(path, opts)
 }
 
 /// A file's text as read, with its logical and displayed paths.

@@ -294,27 +294,18 @@ fn lateral_movement(
     // Links to targets from every foothold come first; then the attacker
     // explores other links, starting from a different foothold each turn.
     let is_target = |a: &u32| ctx.stage.targets.contains(a);
-    let mut candidates: Vec<u32> = Vec::new();
-    for &source in &sources {
-        candidates.extend(
-            ctx.rules.assets[source as usize]
-                .links
-                .iter()
-                .filter(|l| is_target(l)),
-        );
-    }
     let rotate = (campaign.turns_in_stage as usize)
         .checked_rem(sources.len())
         .unwrap_or(0);
-    for k in 0..sources.len() {
-        let source = sources[(rotate + k) % sources.len()];
-        candidates.extend(
-            ctx.rules.assets[source as usize]
-                .links
-                .iter()
-                .filter(|l| !is_target(l)),
-        );
-    }
+    let links = |source: u32| ctx.rules.assets[source as usize].links.iter().copied();
+    let toward_targets = sources
+        .iter()
+        .flat_map(|&source| links(source).filter(|l| is_target(l)));
+    let exploring = (0..sources.len())
+        .map(|k| sources[(rotate + k) % sources.len()])
+        .flat_map(|source| links(source).filter(|l| !is_target(l)));
+    // Lazy: the walk stops as soon as the moves for this turn are spent.
+    let candidates = toward_targets.chain(exploring);
     let mut moves = 0;
     for next in candidates {
         if moves >= MAX_MOVES_PER_TURN {

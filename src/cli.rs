@@ -11,11 +11,10 @@ use crate::policy::PolicyKind;
 use crate::report::summary;
 use crate::scenario::builtin;
 use crate::scenario::diagnostics::ScenarioError;
-use crate::scenario::load::{self, LoadOptions, Loaded};
+use crate::scenario::load::{self, LoadOptions};
 use crate::session::log::{self, SessionLog};
 use crate::session::replay::{self, ReplayError};
 use crate::session::{Controller, Session};
-use crate::sim::resources::ObjectiveStatus;
 use crate::tui;
 
 /// Writes a line to standard output. A reader that went away (`| head`)
@@ -305,10 +304,6 @@ fn play(
     }
 }
 
-fn load_arg(scenario: &str, opts: &LoadOptions) -> Result<Loaded, ScenarioError> {
-    load::load_scenario_arg(scenario, opts)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn run(
     scenario: &str,
@@ -319,7 +314,7 @@ fn run(
     json: bool,
     opts: &LoadOptions,
 ) -> ExitCode {
-    let loaded = match load_arg(scenario, opts) {
+    let loaded = match load::load_scenario_arg(scenario, opts) {
         Ok(l) => l,
         Err(e) => return report_scenario_error(e),
     };
@@ -391,11 +386,7 @@ fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> Exi
                 .objectives()
                 .status
                 .iter()
-                .map(|s| match s {
-                    ObjectiveStatus::Met => "met",
-                    ObjectiveStatus::Failed => "failed",
-                    ObjectiveStatus::Pending => "pending",
-                })
+                .map(|s| summary::status_name(*s))
                 .collect();
             say!(
                 "{}: ok — {} turns replayed, every hash matches (last {}); objectives: {}",

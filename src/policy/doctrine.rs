@@ -19,9 +19,11 @@
 //! 9. Decisions that speak for the team (a statement, the alert level,
 //!    Article 5, a liaison) are taken by one organisation a turn.
 
-use crate::scenario::model::{Authority, DecisionKind, Goal, OrgIdx, OrganisationKind};
+use crate::scenario::model::{Authority, DecisionKind, OrgIdx, OrganisationKind};
 use crate::session::view::TeamView;
 use crate::sim::decision::{Action, Decision, Tlp};
+
+use crate::sim::phases::cascade::DOWN;
 
 use super::Plan;
 
@@ -31,7 +33,6 @@ const ATTRIBUTION_CONFIDENCE: u32 = 1_200;
 const MONITORING_GOAL: u16 = 600;
 /// Assets at or above this criticality are kept running rather than isolated.
 const KEEP_RUNNING_CRITICALITY: u8 = 4;
-const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
 
 pub fn decide(view: &TeamView) -> Vec<Decision> {
     let mut plan = Plan::new(view);
@@ -54,7 +55,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         for k in known {
             let asset = &view.assets()[k.asset as usize];
             if mine.binary_search(&k.asset).is_ok() {
-                if view.availability()[k.asset as usize] < 500 {
+                if view.availability()[k.asset as usize] < DOWN {
                     add(&mut plan, Action::Restore { asset: k.asset });
                 }
                 add(&mut plan, Action::ResetCredentials { asset: k.asset });
@@ -72,7 +73,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         // Systems that are down come back from backups, whatever brought
         // them down.
         for &asset in view.actionable_assets(org) {
-            if view.availability()[asset as usize] < 500
+            if view.availability()[asset as usize] < DOWN
                 && view.defences(asset).is_some_and(|d| d.backups_intact)
             {
                 add(&mut plan, Action::Restore { asset });
@@ -111,7 +112,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         if short {
             request_help(view, &mut plan, org);
         }
-        if view.impact() >= escalation_threshold(view) && !view.article5_open() {
+        if view.impact() >= view.escalation_threshold() && !view.article5_open() {
             add(&mut plan, Action::ConsultArticle5);
         }
     }
@@ -240,32 +241,14 @@ fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
 /// Public attribution only on corroborated evidence: at least two
 /// independent sources, and the leading name well ahead of the next.
 fn corroborated(facts: &crate::sim::knowledge::Facts, attacker: u16) -> bool {
-    let mut names: Vec<(&str, u32, usize)> = Vec::new();
-    for lead in facts.leads.iter().filter(|l| l.attacker == attacker) {
-        match names.iter_mut().find(|(n, _, _)| *n == lead.points_to) {
-            Some(entry) => {
-                entry.1 = entry.1.saturating_add(lead.weight);
-                entry.2 += 1;
-            }
-            None => names.push((&lead.points_to, lead.weight, 1)),
-        }
-    }
-    names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    match names.as_slice() {
+    match facts.attribution(attacker).as_slice() {
         [] => false,
-        [(_, weight, sources)] => *weight >= ATTRIBUTION_CONFIDENCE && *sources >= 2,
-        [(_, weight, sources), (_, runner_up, _), ..] => {
-            *weight >= ATTRIBUTION_CONFIDENCE && *sources >= 2 && *weight * 2 >= *runner_up * 3
+        [lead, rest @ ..] => {
+            lead.weight >= ATTRIBUTION_CONFIDENCE
+                && lead.sources >= 2
+                && rest
+                    .first()
+                    .is_none_or(|next| lead.weight * 2 >= next.weight * 3)
         }
     }
-}
-
-fn escalation_threshold(view: &TeamView) -> u16 {
-    view.objectives()
-        .iter()
-        .find_map(|o| match o.goal {
-            Goal::EscalateAppropriately { threshold } => Some(threshold),
-            _ => None,
-        })
-        .unwrap_or(DEFAULT_ESCALATION_THRESHOLD)
 }

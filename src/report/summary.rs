@@ -99,7 +99,7 @@ pub fn turn_line(scenario: &Scenario, o: &TurnOutcome) -> String {
     line
 }
 
-fn status_name(s: ObjectiveStatus) -> &'static str {
+pub fn status_name(s: ObjectiveStatus) -> &'static str {
     match s {
         ObjectiveStatus::Met => "met",
         ObjectiveStatus::Failed => "failed",

@@ -482,9 +482,20 @@ fn first_meaningful(text: &str) -> Option<usize> {
     None
 }
 
+/// "did you mean …? expected one of …" for a misspelt field or variant.
+fn expected_help(found: &str, expected: &[&str]) -> String {
+    match resolve::closest(found, expected.iter().copied()) {
+        Some(s) => format!(
+            "did you mean `{s}`? expected one of: {}",
+            expected.join(", ")
+        ),
+        None => format!("expected one of: {}", expected.join(", ")),
+    }
+}
+
 /// The first place nesting gets deeper than `max`, skipping strings and
 /// comments.
-fn too_deep(text: &str, max: usize) -> Option<usize> {
+pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -638,14 +649,7 @@ fn syntax_problem(file: &FileText, e: &SpannedError, root: Root) -> Problem {
             found,
             outer,
         } => {
-            let suggestion = resolve::closest(found, expected.iter().copied());
-            help = Some(match suggestion {
-                Some(s) => format!(
-                    "did you mean `{s}`? expected one of: {}",
-                    expected.join(", ")
-                ),
-                None => format!("expected one of: {}", expected.join(", ")),
-            });
+            help = Some(expected_help(found, expected));
             if found == "include" && root == Root::Library {
                 help =
                     Some("libraries are flat: include every library from the scenario file".into());
@@ -671,14 +675,7 @@ fn syntax_problem(file: &FileText, e: &SpannedError, root: Root) -> Problem {
         RonError::NoSuchEnumVariant {
             expected, found, ..
         } => {
-            let suggestion = resolve::closest(found, expected.iter().copied());
-            help = Some(match suggestion {
-                Some(s) => format!(
-                    "did you mean `{s}`? expected one of: {}",
-                    expected.join(", ")
-                ),
-                None => format!("expected one of: {}", expected.join(", ")),
-            });
+            help = Some(expected_help(found, expected));
             (format!("unknown variant `{found}`"), "unknown variant")
         }
         RonError::IntegerOutOfBounds => {

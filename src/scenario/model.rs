@@ -276,7 +276,23 @@ pub struct Team {
     pub organisations: Vec<OrgIdx>,
 }
 
+/// Impact (permille) below which Article 5 consultations count as premature
+/// when the scenario sets no escalation objective.
+pub const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
+
 impl Scenario {
+    /// The impact at which Article 5 consultations become appropriate: the
+    /// scenario's escalation objective, or the default.
+    pub fn escalation_threshold(&self) -> u16 {
+        self.objectives
+            .iter()
+            .find_map(|o| match o.goal {
+                Goal::EscalateAppropriately { threshold } => Some(threshold),
+                _ => None,
+            })
+            .unwrap_or(DEFAULT_ESCALATION_THRESHOLD)
+    }
+
     pub fn decision(&self, kind: DecisionKind) -> &DecisionRule {
         &self.decisions[kind as usize]
     }

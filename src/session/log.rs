@@ -18,8 +18,8 @@ use crate::sim::overrides::Override;
 
 pub const LOG_FORMAT: u32 = 1;
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Deepest bracket nesting a log may have; checked before parsing. The
-/// count is rough inside embedded scenario text, so it is generous.
+/// Deepest bracket nesting a log may have; checked before parsing, with
+/// the scanner the scenario loader uses (strings and comments skipped).
 pub const MAX_LOG_NESTING: usize = 256;
 /// Logs larger than this are refused unless the limit is raised.
 pub const DEFAULT_MAX_LOG_BYTES: u64 = 512 * 1024 * 1024;
@@ -133,7 +133,7 @@ impl SessionLog {
     pub fn parse(path: &str, text: &str) -> Result<SessionLog, ScenarioError> {
         let opts = ron::Options::default().with_recursion_limit(MAX_LOG_NESTING);
         let text_arc: Arc<str> = Arc::from(text);
-        if let Some(depth_at) = too_deep(text, MAX_LOG_NESTING) {
+        if let Some(depth_at) = crate::scenario::load::too_deep(text, MAX_LOG_NESTING) {
             return Err(Problem::at(
                 path,
                 &text_arc,
@@ -211,42 +211,4 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
-}
-
-/// Byte offset where bracket nesting first exceeds `limit`, skipping
-/// strings and comments; checked before parsing so no input can exhaust
-/// the stack.
-fn too_deep(text: &str, limit: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Some(i);
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Hash of a file set, as the loader computes it.
-pub fn files_hash(files: &[SourceFile]) -> u64 {
-    crate::scenario::load::source_hash(files)
 }

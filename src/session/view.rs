@@ -81,6 +81,9 @@ impl<'a> TeamView<'a> {
     pub fn attacker_count(&self) -> usize {
         self.read.scenario().attackers.len()
     }
+    pub fn escalation_threshold(&self) -> u16 {
+        self.read.scenario().escalation_threshold()
+    }
     pub fn objectives(&self) -> &'a [crate::scenario::model::Objective] {
         &self.read.scenario().objectives
     }
@@ -101,11 +104,7 @@ impl<'a> TeamView<'a> {
     }
     /// Compromises any of the team's organisations knows of, deduplicated.
     pub fn known_compromises(&self) -> Vec<KnownCompromise> {
-        let mut all = Facts::default();
-        for &o in self.orgs {
-            all.merge(self.read.knowledge(o));
-        }
-        all.compromises
+        self.team_facts().compromises
     }
     /// Everything the team knows, merged.
     pub fn team_facts(&self) -> Facts {

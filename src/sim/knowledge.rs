@@ -117,29 +117,44 @@ impl Facts {
         }
     }
 
-    /// The sponsor the evidence points to most strongly, summed over
-    /// sources; ties go to the alphabetically first name.
-    pub fn best_attribution(&self, attacker: AttackerIdx) -> Option<(&str, u32)> {
-        let mut best: Option<(&str, u32)> = None;
-        let mut i = 0;
-        let leads: Vec<&Lead> = self
-            .leads
-            .iter()
-            .filter(|l| l.attacker == attacker)
-            .collect();
-        while i < leads.len() {
-            let name = leads[i].points_to.as_str();
-            let mut total = 0u32;
-            while i < leads.len() && leads[i].points_to == name {
-                total = total.saturating_add(leads[i].weight);
-                i += 1;
-            }
-            if best.is_none_or(|(_, w)| total > w) {
-                best = Some((name, total));
+    /// Every hypothesis about who sponsors `attacker`, strongest first:
+    /// weights summed over sources; ties go to the alphabetically first name.
+    pub fn attribution(&self, attacker: AttackerIdx) -> Vec<Hypothesis<'_>> {
+        let mut all: Vec<Hypothesis> = Vec::new();
+        // Leads are sorted by (attacker, name, source): equal names are adjacent.
+        for lead in self.leads.iter().filter(|l| l.attacker == attacker) {
+            match all.last_mut() {
+                Some(h) if h.sponsor == lead.points_to => {
+                    h.weight = h.weight.saturating_add(lead.weight);
+                    h.sources += 1;
+                }
+                _ => all.push(Hypothesis {
+                    sponsor: &lead.points_to,
+                    weight: lead.weight,
+                    sources: 1,
+                }),
             }
         }
-        best
+        all.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.sponsor.cmp(b.sponsor)));
+        all
     }
+
+    /// The sponsor the evidence points to most strongly, with its weight.
+    pub fn best_attribution(&self, attacker: AttackerIdx) -> Option<(&str, u32)> {
+        self.attribution(attacker)
+            .first()
+            .map(|h| (h.sponsor, h.weight))
+    }
+}
+
+/// One answer to "who is behind it", with the evidence for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hypothesis<'a> {
+    pub sponsor: &'a str,
+    /// Lead weights summed over sources.
+    pub weight: u32,
+    /// Independent sources backing it.
+    pub sources: usize,
 }
 
 #[cfg(test)]
@@ -176,6 +191,9 @@ mod tests {
         assert_eq!(f.best_attribution(0).map(|b| b.0), Some("Lazarus"));
         f.add_lead(0, "GRU", 7, 400);
         assert_eq!(f.best_attribution(0), Some(("GRU", 700)));
+        let all = f.attribution(0);
+        assert_eq!((all[0].sponsor, all[0].sources), ("GRU", 2));
+        assert_eq!((all[1].sponsor, all[1].sources), ("Lazarus", 1));
         assert_eq!(f.best_attribution(1), None);
     }
 }

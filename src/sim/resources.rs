@@ -158,15 +158,13 @@ pub enum ObjectiveStatus {
     Failed,
 }
 
-#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct Objectives {
     pub status: Vec<ObjectiveStatus>,
     /// Turn the escalation threshold was first reached, per objective.
     pub threshold_reached: Vec<Option<u32>>,
     pub score: u32,
     pub ended: bool,
-    /// Set when the last turn has been scored.
-    pub final_turn: bool,
 }
 
 /// Id counters for dynamic entities.
@@ -250,7 +248,7 @@ impl CascadeState {
         let weight = u64::from(asset.criticality);
         let minutes = u64::from(turn_minutes);
         let missing = |a: u16| u64::from(1000 - a.min(1000));
-        let down = |a: u16| u32::from(a < 500);
+        let down = |a: u16| u32::from(a < crate::sim::phases::cascade::DOWN);
         self.lost_weighted =
             self.lost_weighted + weight * missing(after) - weight * missing(before);
         self.outage_rate = self.outage_rate + asset.population * missing(after) / 1000 * minutes

@@ -137,7 +137,6 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
         threshold_reached: vec![None; scenario.objectives.len()],
         score: 100,
         ended: false,
-        final_turn: false,
     });
     world.insert_resource(Counters::default());
     world.insert_resource(Hunts::default());

@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, Goal, OrgIdx, Scenario};
+use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
@@ -17,9 +17,6 @@ use super::{effects, intel};
 const MONITOR_STEP: u16 = 250;
 /// Detection bonus of a completed hunt, basis points.
 const HUNT_BP: u16 = 6_000;
-/// Impact (permille) below which Article 5 consultations count as premature
-/// when the scenario sets no escalation objective.
-const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
 
 pub fn complete_actions(
     world: &mut World,
@@ -192,7 +189,7 @@ fn take_effect(
                 .push(Event::AlertRaised { level });
         }
         Action::ConsultArticle5 => {
-            let threshold = escalation_threshold(rules);
+            let threshold = rules.escalation_threshold();
             let premature = world.resource::<Metrics>().peak_impact < threshold;
             world.resource_mut::<Politics>().article5_turn = Some(turn);
             if premature {
@@ -214,17 +211,6 @@ fn take_effect(
                 .push(Event::LiaisonOpened { org });
         }
     }
-}
-
-pub fn escalation_threshold(rules: &Scenario) -> u16 {
-    rules
-        .objectives
-        .iter()
-        .find_map(|o| match o.goal {
-            Goal::EscalateAppropriately { threshold } => Some(threshold),
-            _ => None,
-        })
-        .unwrap_or(DEFAULT_ESCALATION_THRESHOLD)
 }
 
 fn with_defences(world: &mut World, asset: AssetIdx, f: impl FnOnce(&mut Defences)) {

@@ -32,7 +32,8 @@ pub fn score_objectives(world: &mut World) {
     let rules = world.resource::<Rules>().0.clone();
     let turn = world.resource::<Clock>().turn;
     let last = turn >= rules.turn_limit || attackers_done(world, &rules);
-    let mut objectives = world.resource::<Objectives>().clone();
+    // Taken out and put back, so judging can read the rest of the world.
+    let mut objectives = std::mem::take(&mut *world.resource_mut::<Objectives>());
     let mut events = Vec::new();
     for (i, objective) in rules.objectives.iter().enumerate() {
         if objectives.status[i] != ObjectiveStatus::Pending {
@@ -69,7 +70,6 @@ pub fn score_objectives(world: &mut World) {
         .sum();
     objectives.score = (kept * 100).checked_div(total).unwrap_or(100) as u32;
     objectives.ended = last;
-    objectives.final_turn = last;
     *world.resource_mut::<Objectives>() = objectives;
     world.resource_mut::<TurnLog>().events.extend(events);
 }

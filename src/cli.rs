@@ -12,6 +12,7 @@ use crate::report::summary;
 use crate::scenario::builtin;
 use crate::scenario::diagnostics::ScenarioError;
 use crate::scenario::load::{self, LoadOptions};
+use crate::scenario::params;
 use crate::session::log::{self, SessionLog};
 use crate::session::replay::{self, ReplayError};
 use crate::session::{Controller, Session};
@@ -70,6 +71,9 @@ pub enum Command {
         /// Continue a saved session log (its team assignments are kept).
         #[arg(long)]
         resume: Option<PathBuf>,
+        /// Change a scenario value: PATH=VALUE (see `kizuna params`).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
         #[command(flatten)]
         limits: Limits,
     },
@@ -85,6 +89,9 @@ pub enum Command {
         /// Who plays a team: ID=POLICY (idle, random, doctrine). Default doctrine.
         #[arg(long = "team", value_name = "ID=POLICY")]
         teams: Vec<String>,
+        /// Change a scenario value: PATH=VALUE (see `kizuna params`).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
         /// Write the session log here (atomically).
         #[arg(long)]
         log: Option<PathBuf>,
@@ -93,6 +100,37 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         limits: Limits,
+    },
+    /// List every value `--set PATH=VALUE` can change, with its value now.
+    Params {
+        /// A built-in scenario id or a path to a scenario file.
+        scenario: String,
+        /// Apply these first, to see their effect.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Only paths that start with this.
+        #[arg(long)]
+        prefix: Option<String>,
+        #[command(flatten)]
+        limits: Limits,
+    },
+    /// Run many seeds in-process and summarise; arms paired by seed.
+    Sweep(SweepArgs),
+    /// Combine sweep shard files and print the summary one run would have.
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Also write the merged rows here (atomically).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = "csv")]
+        format: crate::sweep::Format,
+        /// Largest shard file read, in bytes.
+        #[arg(long, default_value_t = 1 << 30)]
+        max_file_bytes: u64,
     },
     /// Re-simulate a session log; exit 0 if every turn's hash matches.
     Replay {
@@ -110,6 +148,43 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// A built-in scenario id or a path to a scenario file.
+    pub scenario: String,
+    /// Seeds A..B (B excluded) or A..=B.
+    #[arg(long)]
+    pub seeds: crate::sweep::SeedRange,
+    /// Who plays a team in every arm: ID=POLICY. Default doctrine.
+    #[arg(long = "team", value_name = "ID=POLICY")]
+    pub teams: Vec<String>,
+    /// An extra arm where this team is played by this policy.
+    #[arg(long = "vs", value_name = "ID=POLICY")]
+    pub vs: Vec<String>,
+    /// Change a scenario value in every arm.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// An extra arm per value: PATH=V1,V2,…
+    #[arg(long = "vary", value_name = "PATH=V1,V2,...")]
+    pub vary: Vec<String>,
+    /// Worker threads (default: the cores available).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Run only the K-th of N disjoint slices of the seeds.
+    #[arg(long, default_value = "1/1")]
+    pub shard: crate::sweep::Shard,
+    /// Write one row per (seed, arm) here (atomically).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value = "csv")]
+    pub format: crate::sweep::Format,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 /// Input limits, applied before parsing.
@@ -146,6 +221,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             teams,
             autosave,
             resume,
+            sets,
             limits,
         } => play(
             scenario,
@@ -154,6 +230,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             &teams,
             autosave,
             resume,
+            sets,
             &limits.options(),
         ),
         Command::Run {
@@ -161,10 +238,34 @@ pub fn main_with(cli: Cli) -> ExitCode {
             seed,
             turns,
             teams,
+            sets,
             log,
             json,
             limits,
-        } => run(&scenario, seed, turns, &teams, log, json, &limits.options()),
+        } => run(
+            &scenario,
+            seed,
+            turns,
+            &teams,
+            &sets,
+            log,
+            json,
+            &limits.options(),
+        ),
+        Command::Params {
+            scenario,
+            sets,
+            prefix,
+            limits,
+        } => params_cmd(&scenario, &sets, prefix.as_deref(), &limits.options()),
+        Command::Sweep(args) => sweep_cmd(&args),
+        Command::Merge {
+            files,
+            json,
+            out,
+            format,
+            max_file_bytes,
+        } => merge_cmd(&files, json, out.as_deref(), format, max_file_bytes),
         Command::Replay {
             log,
             until,
@@ -258,6 +359,7 @@ fn parse_teams(teams: &[String], human_allowed: bool) -> Result<Vec<(String, Con
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn play(
     scenario: Option<String>,
     seed: Option<u64>,
@@ -265,8 +367,22 @@ fn play(
     teams: &[String],
     autosave: Option<PathBuf>,
     resume: Option<PathBuf>,
+    sets: Vec<String>,
     opts: &LoadOptions,
 ) -> ExitCode {
+    if !sets.is_empty() && resume.is_some() {
+        return fail(
+            "--set cannot be used with --resume: the log keeps the parameters it was played with",
+        );
+    }
+    // Parameters are checked before the terminal changes, so their
+    // diagnostics print plainly.
+    if let Some(id) = &scenario
+        && !sets.is_empty()
+        && let Err(e) = load_with_parameters(id, &sets, opts)
+    {
+        return report_scenario_error(e);
+    }
     let lang = match lang.as_deref() {
         Some("ja") => tui::i18n::Lang::Ja,
         Some(_) => tui::i18n::Lang::En,
@@ -283,6 +399,7 @@ fn play(
         teams,
         autosave,
         resume,
+        parameters: sets,
         load: opts.clone(),
     };
     match tui::play(options) {
@@ -310,11 +427,12 @@ fn run(
     seed: u64,
     turns: Option<u32>,
     teams: &[String],
+    sets: &[String],
     log_path: Option<PathBuf>,
     json: bool,
     opts: &LoadOptions,
 ) -> ExitCode {
-    let loaded = match load::load_scenario_arg(scenario, opts) {
+    let loaded = match load_with_parameters(scenario, sets, opts) {
         Ok(l) => l,
         Err(e) => return report_scenario_error(e),
     };
@@ -322,21 +440,9 @@ fn run(
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
-    let controllers = match Session::controllers_for(
-        &loaded.scenario,
-        &overrides,
-        Controller::Policy(PolicyKind::Doctrine),
-    ) {
+    let controllers = match policy_controllers(&loaded, &overrides) {
         Ok(c) => c,
-        Err(e) => {
-            let known: Vec<&str> = loaded
-                .scenario
-                .teams
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect();
-            return fail(&format!("{e} (teams: {})", known.join(", ")));
-        }
+        Err(e) => return fail(&e),
     };
     let mut session = Session::new(&loaded, seed, controllers, log_path.is_some());
     let mut lines = Vec::new();
@@ -365,6 +471,180 @@ fn run(
     };
     say!("{out}");
     ExitCode::SUCCESS
+}
+
+/// Loads a scenario argument and applies `--set` parameters to it.
+fn load_with_parameters(
+    scenario: &str,
+    sets: &[String],
+    opts: &LoadOptions,
+) -> Result<crate::scenario::Loaded, ScenarioError> {
+    let loaded = load::load_scenario_arg(scenario, opts)?;
+    params::apply_all(&loaded, sets)
+}
+
+/// Every team played by a policy: doctrine unless `--team` says otherwise.
+fn policy_controllers(
+    loaded: &crate::scenario::Loaded,
+    overrides: &[(String, Controller)],
+) -> Result<Vec<Controller>, String> {
+    Session::controllers_for(
+        &loaded.scenario,
+        overrides,
+        Controller::Policy(PolicyKind::Doctrine),
+    )
+    .map_err(|e| {
+        let known: Vec<&str> = loaded
+            .scenario
+            .teams
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        format!("{e} (teams: {})", known.join(", "))
+    })
+}
+
+fn params_cmd(
+    scenario: &str,
+    sets: &[String],
+    prefix: Option<&str>,
+    opts: &LoadOptions,
+) -> ExitCode {
+    let loaded = match load_with_parameters(scenario, sets, opts) {
+        Ok(l) => l,
+        Err(e) => return report_scenario_error(e),
+    };
+    let all = params::list(&loaded.scenario);
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|p| prefix.is_none_or(|x| p.path.starts_with(x)))
+        .collect();
+    let width = shown.iter().map(|p| p.path.len()).max().unwrap_or(0);
+    let vwidth = shown
+        .iter()
+        .map(|p| p.value.len())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    for p in shown {
+        say!("{:<width$}  {:<vwidth$}  {}", p.path, p.value, p.meaning);
+    }
+    ExitCode::SUCCESS
+}
+
+fn sweep_cmd(args: &SweepArgs) -> ExitCode {
+    use crate::sweep::{self, plan};
+    let opts = args.limits.options();
+    let loaded = match load_with_parameters(&args.scenario, &args.sets, &opts) {
+        Ok(l) => l,
+        Err(e) => return report_scenario_error(e),
+    };
+    let teams = match parse_teams(&args.teams, false) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let vs = match parse_teams(&args.vs, false) {
+        Ok(t) => t,
+        Err(e) => return fail(&e.replace("--team", "--vs")),
+    };
+    let controllers = match policy_controllers(&loaded, &teams) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let arms = match plan::arms(&loaded, &controllers, &vs, &args.vary) {
+        Ok(a) => a,
+        Err(plan::PlanError::Flag(e)) => return fail(&e),
+        Err(plan::PlanError::Scenario(e)) => return report_scenario_error(e),
+    };
+    let runs = u128::from(args.seeds.len()) * arms.len() as u128;
+    if runs > u128::from(plan::MAX_RUNS) {
+        return fail(&format!(
+            "{runs} runs asked for ({} seeds × {} arms); at most {} in one sweep: split it with --shard",
+            args.seeds.len(),
+            arms.len(),
+            plan::MAX_RUNS
+        ));
+    }
+    if args.shard != sweep::Shard::WHOLE && args.out.is_none() {
+        return fail("--shard needs --out FILE: the rows are what `kizuna merge` combines");
+    }
+    let plan = sweep::Plan {
+        arms,
+        seeds: args.seeds,
+        shard: args.shard,
+    };
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if jobs == 0 {
+        return fail("--jobs must be at least 1");
+    }
+    let total = plan.seeds_here().len() * plan.arms.len() as u64;
+    let bar = progress_bar(total);
+    let table = sweep::run(&plan, jobs, &|| bar.inc(1));
+    bar.finish_and_clear();
+    finish_sweep(table, args.out.as_deref(), args.format, args.json)
+}
+
+/// A progress bar on standard error when it is a terminal; none otherwise.
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:40}] {pos}/{len} runs, {per_sec}, {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Writes the rows if asked, then prints the summary.
+fn finish_sweep(
+    table: crate::sweep::Table,
+    out: Option<&std::path::Path>,
+    format: crate::sweep::Format,
+    json: bool,
+) -> ExitCode {
+    if let Some(path) = out {
+        let bytes = match table.to_bytes(format) {
+            Ok(b) => b,
+            Err(e) => return fail(&format!("cannot encode the rows: {e}")),
+        };
+        if let Err(e) = log::write_atomic(path, &bytes) {
+            return fail(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    let summary = crate::sweep::summarise(&table);
+    if json {
+        say!("{}", summary.to_json());
+    } else {
+        let text = summary.to_text();
+        say!("{}", text.trim_end());
+    }
+    ExitCode::SUCCESS
+}
+
+fn merge_cmd(
+    files: &[PathBuf],
+    json: bool,
+    out: Option<&std::path::Path>,
+    format: crate::sweep::Format,
+    max_bytes: u64,
+) -> ExitCode {
+    let mut tables = Vec::new();
+    for f in files {
+        match crate::sweep::Table::read(f, max_bytes) {
+            Ok(t) => tables.push(t),
+            Err(e) => return fail(&e),
+        }
+    }
+    match crate::sweep::Table::merge(tables) {
+        Ok(table) => finish_sweep(table, out, format, json),
+        Err(e) => fail(&format!("cannot merge: {e}")),
+    }
 }
 
 fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> ExitCode {

@@ -266,6 +266,8 @@ pub fn generate(assets: usize, seed: u64) -> ScenarioFile {
         include: vec![JAPAN_LIBRARY.to_string(), US_LIBRARY.to_string()],
         ecosystem_exposure: 500,
         allowed_decisions: Vec::new(),
+        decisions: Vec::new(),
+        tuning: Default::default(),
         organisations,
         channels: vec![
             channel("jpcert", "cisa", 2),

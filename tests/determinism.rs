@@ -59,8 +59,8 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["0bb0c69ddde410bc", "7dec18fe9fef75e8", "9facf114db369630"];
-const GOLDEN_EXERCISE: [&str; 3] = ["0ea721ddbf325dfe", "936650eaf3738ae5", "623af894a38db3e6"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["0551675a03d85862", "b3e0029637780943", "3204e156398ffa9f"];
+const GOLDEN_EXERCISE: [&str; 3] = ["edee7a42328dc399", "68455c449b67d284", "3e236e203dd543d5"];
 
 #[test]
 fn a_logged_session_replays_bit_for_bit() {

@@ -73,7 +73,8 @@ fn fixture_loads_with_library_merge_and_overrides() {
             "s/main.ron",
             "s/lib.ron",
             "assets/techniques.ron",
-            "assets/decisions.ron"
+            "assets/decisions.ron",
+            "assets/tuning.ron"
         ]
     );
     assert_eq!(loaded.files[1].text, LIB);
@@ -171,7 +172,7 @@ fn too_many_includes_is_an_error() {
     );
     // The same file named twice is read once.
     let ok = load(&sources(&src), "s/main.ron", &opts()).unwrap();
-    assert_eq!(ok.files.len(), 4);
+    assert_eq!(ok.files.len(), 5);
 }
 
 #[test]

@@ -203,7 +203,7 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
             continue;
         }
         match view.trust(org, i) {
-            Some(t) if t >= Tlp::Amber.required_trust() => amber.push(i),
+            Some(t) if t >= Tlp::Amber.required_trust(view.tuning()) => amber.push(i),
             _ => green.push(i),
         }
     }

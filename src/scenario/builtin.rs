@@ -26,6 +26,7 @@ embed! {
     assets: [
         "assets/techniques.ron",
         "assets/decisions.ron",
+        "assets/tuning.ron",
         "assets/organisations/japan.ron",
         "assets/organisations/united-states.ron",
         "assets/organisations/partners.ron",
@@ -36,6 +37,8 @@ embed! {
 pub const TECHNIQUES_PATH: &str = "assets/techniques.ron";
 /// Logical path of the decision catalogue every scenario uses.
 pub const DECISIONS_PATH: &str = "assets/decisions.ron";
+/// Logical path of the model constants every scenario uses.
+pub const TUNING_PATH: &str = "assets/tuning.ron";
 
 /// The built-in scenarios: (id, logical path), in listing order.
 pub fn builtin_ids() -> &'static [(&'static str, &'static str)] {

@@ -11,7 +11,7 @@ use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 use serde::de::DeserializeOwned;
 
-use super::builtin::{self, DECISIONS_PATH, TECHNIQUES_PATH};
+use super::builtin::{self, DECISIONS_PATH, TECHNIQUES_PATH, TUNING_PATH};
 use super::diagnostics::{Problem, ScenarioError, Target, TokenIndex, offset_of};
 use super::model::Scenario;
 use super::resolve::{self, Input, Issue};
@@ -19,6 +19,7 @@ use super::schema::{DecisionSpec, LibraryFile, ScenarioFile, Technique};
 use super::sources::{
     BuiltinSources, DiskSources, ReadError, Sources, check_relative_path, resolve_include,
 };
+use super::tuning::Tuning;
 
 /// Limits on untrusted scenario input. Every limit can be raised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +81,14 @@ pub struct Loaded {
     /// Shared, so every session of a sweep uses the one copy.
     pub scenario: std::sync::Arc<Scenario>,
     /// Every file read: the main file first, then includes in the order
-    /// named, then the technique table and the decision catalogue.
+    /// named, then the technique table, the decision catalogue and the
+    /// tuning table.
     pub files: Vec<SourceFile>,
     /// [`source_hash`] of `files`.
     pub source_hash: u64,
+    /// `--set PATH=VALUE` parameters applied after loading, in order
+    /// (see [`super::params`]).
+    pub parameters: Vec<String>,
 }
 
 /// xxh3-64 over the files in order: path bytes, 0, text bytes, 0.
@@ -161,6 +166,7 @@ enum Root {
     Library,
     Techniques,
     Decisions,
+    Tuning,
 }
 
 impl Root {
@@ -170,6 +176,7 @@ impl Root {
             Root::Library => "a library",
             Root::Techniques => "a technique table",
             Root::Decisions => "a decision catalogue",
+            Root::Tuning => "a tuning table",
         }
     }
     fn is_list(self) -> bool {
@@ -188,6 +195,9 @@ impl Root {
             }
             Root::Decisions => {
                 "a decision catalogue is a list: [ (kind: Monitor, name: (en: \"…\", ja: \"…\"), staff: 1, duration: 1, success: 8000), … ]"
+            }
+            Root::Tuning => {
+                "a tuning table starts with `(` and names every model constant: (statement_informed_public_trust: 40, …)"
             }
         }
     }
@@ -290,6 +300,7 @@ pub fn load(
     };
     let tech_file = tables(TECHNIQUES_PATH, &mut files);
     let dec_file = tables(DECISIONS_PATH, &mut files);
+    let tuning_file = tables(TUNING_PATH, &mut files);
     let techniques: Option<Vec<Technique>> = tech_file.and_then(|i| {
         parse(&files[i], Root::Techniques, opts)
             .map_err(|e| problems.extend(e.problems().iter().cloned()))
@@ -300,11 +311,29 @@ pub fn load(
             .map_err(|e| problems.extend(e.problems().iter().cloned()))
             .ok()
     });
+    let tuning: Option<Tuning> = tuning_file.and_then(|i| {
+        parse(&files[i], Root::Tuning, opts)
+            .map_err(|e| problems.extend(e.problems().iter().cloned()))
+            .ok()
+    });
     if !problems.is_empty() {
         return Err(ScenarioError::new(problems));
     }
-    let (Some(techniques), Some(decisions), Some(tech_file), Some(dec_file)) =
-        (techniques, decisions, tech_file, dec_file)
+    let (
+        Some(techniques),
+        Some(decisions),
+        Some(tuning),
+        Some(tech_file),
+        Some(dec_file),
+        Some(tuning_file),
+    ) = (
+        techniques,
+        decisions,
+        tuning,
+        tech_file,
+        dec_file,
+        tuning_file,
+    )
     else {
         return Err(ScenarioError::new(problems));
     };
@@ -344,6 +373,7 @@ pub fn load(
         libraries: libraries.iter().map(|(i, l)| (*i, l)).collect(),
         techniques: (tech_file, &techniques),
         decisions: (dec_file, &decisions),
+        tuning: (tuning_file, &tuning),
     };
     let scenario = resolve::resolve(&input).map_err(|issues| issues_to_error(&files, issues))?;
     let files: Vec<SourceFile> = files
@@ -358,6 +388,7 @@ pub fn load(
         scenario: std::sync::Arc::new(scenario),
         files,
         source_hash,
+        parameters: Vec::new(),
     })
 }
 

@@ -5,9 +5,11 @@ pub mod builtin;
 pub mod diagnostics;
 pub mod load;
 pub mod model;
+pub mod params;
 pub mod resolve;
 pub mod schema;
 pub mod sources;
+pub mod tuning;
 
 pub use diagnostics::{Problem, ScenarioError};
 pub use load::{LoadOptions, Loaded, SourceFile, load, load_builtin, load_file, load_scenario_arg};

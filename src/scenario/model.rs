@@ -7,6 +7,7 @@ pub use super::schema::{
     AssetKind, AttackerObjective, Authority, Backups, DecisionKind, DecisionSpec, Nation,
     OrganisationKind, Sector, StageAction, Technique, Text,
 };
+pub use super::tuning::Tuning;
 
 pub type OrgIdx = u16;
 pub type AssetIdx = u32;
@@ -42,6 +43,9 @@ pub struct Scenario {
     /// The ATT&CK subset from `assets/techniques.ron`; stages and
     /// vulnerabilities index into it.
     pub techniques: Vec<Technique>,
+    /// The model's constants: `assets/tuning.ron` with the scenario's
+    /// changes.
+    pub tuning: Tuning,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,10 +280,6 @@ pub struct Team {
     pub organisations: Vec<OrgIdx>,
 }
 
-/// Impact (permille) below which Article 5 consultations count as premature
-/// when the scenario sets no escalation objective.
-pub const DEFAULT_ESCALATION_THRESHOLD: u16 = 300;
-
 impl Scenario {
     /// The impact at which Article 5 consultations become appropriate: the
     /// scenario's escalation objective, or the default.
@@ -290,7 +290,7 @@ impl Scenario {
                 Goal::EscalateAppropriately { threshold } => Some(threshold),
                 _ => None,
             })
-            .unwrap_or(DEFAULT_ESCALATION_THRESHOLD)
+            .unwrap_or(self.tuning.escalation_threshold)
     }
 
     pub fn decision(&self, kind: DecisionKind) -> &DecisionRule {

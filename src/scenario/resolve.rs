@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use super::diagnostics::Target;
 use super::model::{self, DecisionRule, Scenario};
 use super::schema::{
-    self, DecisionKind, DecisionSpec, Effect, Goal, LibraryFile, OrganisationEntry, ScenarioFile,
-    StageAction, Technique, Trigger,
+    self, DecisionKind, DecisionOverride, DecisionSpec, Effect, Goal, LibraryFile,
+    OrganisationEntry, ScenarioFile, StageAction, Technique, Trigger,
 };
+use super::tuning::{Tuning, TuningError, tuning_names};
 
 /// A problem found while resolving, located by a [`Target`] in one file
 /// (an index into the loader's file list).
@@ -31,6 +32,7 @@ pub struct Input<'a> {
     pub libraries: Vec<(usize, &'a LibraryFile)>,
     pub techniques: (usize, &'a [Technique]),
     pub decisions: (usize, &'a [DecisionSpec]),
+    pub tuning: (usize, &'a Tuning),
 }
 
 const ORGS: &str = "organisations";
@@ -384,7 +386,9 @@ fn resolve_inner(cx: &mut Cx, input: &Input, mf: usize, sf: &ScenarioFile) -> Op
             }
         }
     }
-    let decisions = resolve_decisions(cx, input.decisions, &sf.allowed_decisions);
+    let decisions = resolve_decisions(cx, input.decisions, &sf.allowed_decisions)
+        .and_then(|rules| override_decisions(cx, mf, rules, &sf.decisions));
+    let tuning = resolve_tuning(cx, mf, input.tuning.1, &sf.tuning);
 
     // --- ids first, so that any reference can be checked
     let (org_map, org_keep) = index_ids(
@@ -1020,7 +1024,74 @@ fn resolve_inner(cx: &mut Cx, input: &Input, mf: usize, sf: &ScenarioFile) -> Op
         teams,
         end_when_attackers_done: sf.end_when_attackers_done,
         techniques: techniques.to_vec(),
+        tuning: tuning?,
     })
+}
+
+/// Applies the scenario's changes to catalogue entries.
+fn override_decisions(
+    cx: &mut Cx,
+    mf: usize,
+    mut rules: Vec<DecisionRule>,
+    overrides: &[DecisionOverride],
+) -> Option<Vec<DecisionRule>> {
+    let mut ok = true;
+    for (n, o) in overrides.iter().enumerate() {
+        let spec = &mut rules[o.kind as usize].spec;
+        if let Some(staff) = o.staff {
+            spec.staff = staff;
+        }
+        if let Some(duration) = o.duration {
+            spec.duration = duration;
+        }
+        if let Some(success) = o.success {
+            if success > 10_000 {
+                cx.err(
+                    mf,
+                    Target::section("decisions").nth(n).field("success"),
+                    format!(
+                        "`success` of {:?} is {success}, but must be at most 10000 (basis points)",
+                        o.kind
+                    ),
+                    "must be 0..=10000",
+                );
+                ok = false;
+            }
+            spec.success = success;
+        }
+    }
+    ok.then_some(rules)
+}
+
+/// The shared constants with the scenario's named changes.
+fn resolve_tuning(
+    cx: &mut Cx,
+    mf: usize,
+    base: &Tuning,
+    changes: &BTreeMap<String, i64>,
+) -> Option<Tuning> {
+    let mut tuning = base.clone();
+    let mut ok = true;
+    for (name, &value) in changes {
+        if let Err(e) = tuning.set(name, value) {
+            let issue = cx.err(
+                mf,
+                Target::top("tuning").value(name),
+                e.describe(name, value),
+                match e {
+                    TuningError::Unknown => "no such tuning value",
+                    TuningError::OutOfRange { .. } => "out of range",
+                },
+            );
+            issue.help = match e {
+                TuningError::Unknown => closest(name, tuning_names())
+                    .map(|c| format!("did you mean '{c}'? `kizuna params` lists every name")),
+                TuningError::OutOfRange { .. } => None,
+            };
+            ok = false;
+        }
+    }
+    ok.then_some(tuning)
 }
 
 /// Maps kept ids to their index among kept entries.

@@ -45,6 +45,13 @@ pub struct ScenarioFile {
     /// Restricts the decision catalogue to these kinds; empty = all.
     #[serde(default)]
     pub allowed_decisions: Vec<DecisionKind>,
+    /// Changes to the shared decision catalogue for this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<DecisionOverride>,
+    /// Model constants this scenario sets differently from
+    /// `assets/tuning.ron`, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tuning: BTreeMap<String, i64>,
     #[serde(default)]
     pub organisations: Vec<OrganisationEntry>,
     #[serde(default)]
@@ -102,6 +109,13 @@ pub enum OrganisationKind {
     Operator,
     /// Managed SOC or security vendor.
     Vendor,
+}
+
+impl OrganisationKind {
+    /// Part of a government, as opposed to a private operator or vendor.
+    pub fn is_government(self) -> bool {
+        !matches!(self, OrganisationKind::Operator | OrganisationKind::Vendor)
+    }
 }
 
 /// Legal authorities that gate decisions.
@@ -548,6 +562,20 @@ pub struct DecisionSpec {
     /// Authority the acting organisation needs, if any.
     #[serde(default)]
     pub authority: Option<Authority>,
+}
+
+/// A scenario's change to one catalogue entry; fields left out keep the
+/// catalogue's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionOverride {
+    pub kind: DecisionKind,
+    #[serde(default)]
+    pub staff: Option<u32>,
+    #[serde(default)]
+    pub duration: Option<u32>,
+    #[serde(default)]
+    pub success: Option<u16>,
 }
 
 /// The ATT&CK technique subset we use.

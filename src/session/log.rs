@@ -34,6 +34,9 @@ pub struct SessionLog {
     /// xxh3-64 of the files, hex.
     pub source_hash: String,
     pub seed: u64,
+    /// `--set PATH=VALUE` parameters applied to the scenario, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<String>,
     pub teams: Vec<TeamAssignment>,
     pub turns: Vec<TurnRecord>,
     /// Lines of play abandoned by a rewind, kept for the record.
@@ -82,11 +85,16 @@ pub fn parse_hex(s: &str) -> Option<u64> {
     u64::from_str_radix(s, 16).ok()
 }
 
-/// The chain's starting value: the scenario's source hash and the seed.
-pub fn chain_start(source_hash: u64, seed: u64) -> u64 {
+/// The chain's starting value: the scenario's source hash, the seed and
+/// the parameters applied to the scenario.
+pub fn chain_start(source_hash: u64, seed: u64, parameters: &[String]) -> u64 {
     let mut enc = Encoder::default();
     enc.u64(source_hash);
     enc.u64(seed);
+    enc.len(parameters.len());
+    for p in parameters {
+        enc.str(p);
+    }
     enc.finish()
 }
 

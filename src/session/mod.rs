@@ -96,6 +96,7 @@ impl Session {
                 .collect(),
             source_hash: log::hex(loaded.source_hash),
             seed,
+            parameters: loaded.parameters.clone(),
             teams: scenario
                 .teams
                 .iter()
@@ -110,7 +111,7 @@ impl Session {
         };
         Session {
             sim: Sim::new(scenario, seed),
-            chain: log::chain_start(loaded.source_hash, seed),
+            chain: log::chain_start(loaded.source_hash, seed, &loaded.parameters),
             log,
             controllers,
             hash_every_turn,
@@ -274,7 +275,7 @@ impl Session {
         let kept = std::mem::take(&mut self.log.turns);
         let source_hash = log::parse_hex(&self.log.source_hash).unwrap_or(0);
         self.sim = Sim::new(self.sim.scenario().clone(), self.log.seed);
-        self.chain = log::chain_start(source_hash, self.log.seed);
+        self.chain = log::chain_start(source_hash, self.log.seed, &self.log.parameters);
         self.history.clear();
         for record in kept {
             self.apply_turn(record.decisions, record.overrides);

@@ -84,6 +84,8 @@ pub fn replay(
             actual,
         });
     }
+    let loaded = crate::scenario::params::apply_all(&loaded, &log.parameters)
+        .map_err(ReplayError::Scenario)?;
     let scenario = loaded.scenario.clone();
     let mut controllers = vec![Controller::Human; scenario.teams.len()];
     for t in &log.teams {
@@ -102,7 +104,7 @@ pub fn replay(
         Sim::new(scenario.clone(), log.seed),
         fresh,
         controllers,
-        log::chain_start(source_hash, log.seed),
+        log::chain_start(source_hash, log.seed, &log.parameters),
     );
     let limit = until.unwrap_or(u32::MAX) as usize;
     for (index, record) in log.turns.iter().take(limit).enumerate() {

@@ -81,6 +81,10 @@ impl<'a> TeamView<'a> {
     pub fn attacker_count(&self) -> usize {
         self.read.scenario().attackers.len()
     }
+    /// The model's constants in force.
+    pub fn tuning(&self) -> &'a crate::scenario::model::Tuning {
+        &self.read.scenario().tuning
+    }
     pub fn escalation_threshold(&self) -> u16 {
         self.read.scenario().escalation_threshold()
     }

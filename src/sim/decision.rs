@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::model::{
-    AssetIdx, AttackerIdx, Authority, Backups, DecisionKind, OrgIdx, Scenario,
+    AssetIdx, AttackerIdx, Authority, Backups, DecisionKind, OrgIdx, Scenario, Tuning,
 };
 
 /// Traffic Light Protocol marking of shared intel.
@@ -19,11 +19,11 @@ pub enum Tlp {
 
 impl Tlp {
     /// Trust (permille) the sender needs in the recipient to share at this level.
-    pub fn required_trust(self) -> u16 {
+    pub fn required_trust(self, tuning: &Tuning) -> u16 {
         match self {
             Tlp::Clear | Tlp::Green => 0,
-            Tlp::Amber => 400,
-            Tlp::Red => 700,
+            Tlp::Amber => tuning.tlp_amber_trust,
+            Tlp::Red => tuning.tlp_red_trust,
         }
     }
 }
@@ -280,7 +280,7 @@ fn check_action(state: &dyn CheckState, decision: &Decision) -> Result<(), Refus
                     return Err(Refusal::UnknownOrganisation(recipient));
                 }
                 let trust = state.trust(org, recipient);
-                let needed = tlp.required_trust();
+                let needed = tlp.required_trust(&scenario.tuning);
                 if trust < needed {
                     return Err(Refusal::TlpNotPermitted {
                         tlp: *tlp,

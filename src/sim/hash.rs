@@ -181,6 +181,7 @@ pub fn state_hash(world: &mut World) -> u64 {
     enc.u32(m.compromises_total);
     enc.u32(m.detections);
     enc.u32(m.assets_down);
+    enc.opt_u32(m.government_aware);
     let fired = &world.resource::<InjectsFired>().0;
     enc.len(fired.len());
     fired.iter().for_each(|&f| enc.opt_u32(f));

@@ -98,6 +98,9 @@ pub struct Metrics {
     pub compromises_total: u32,
     pub detections: u32,
     pub assets_down: u32,
+    /// First turn a government organisation (not an operator or vendor)
+    /// knew of a compromise, by its own detection or by a report.
+    pub government_aware: Option<u32>,
 }
 
 /// Turn each inject fired, if it has.

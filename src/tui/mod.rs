@@ -48,6 +48,8 @@ pub struct PlayOptions {
     pub teams: Vec<(String, Controller)>,
     pub autosave: Option<PathBuf>,
     pub resume: Option<PathBuf>,
+    /// `--set PATH=VALUE` parameters for a new session.
+    pub parameters: Vec<String>,
     pub load: LoadOptions,
 }
 
@@ -163,10 +165,12 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
                 }
             },
         };
-        let loaded = load_scenario_arg(&id, &opts.load).map_err(|e| {
-            restore_terminal();
-            format!("{e}")
-        })?;
+        let loaded = load_scenario_arg(&id, &opts.load)
+            .and_then(|l| crate::scenario::params::apply_all(&l, &opts.parameters))
+            .map_err(|e| {
+                restore_terminal();
+                format!("{e}")
+            })?;
         let controllers =
             Session::controllers_for(&loaded.scenario, &opts.teams, Controller::Human)
                 .map_err(|e| e.to_string())?;

@@ -51,6 +51,9 @@ pub const TECHNIQUES: &str = r#"[
 ]
 "#;
 
+/// The shipped tuning table: every fixture runs the real model constants.
+pub const TUNING: &str = include_str!("../../assets/tuning.ron");
+
 pub fn decisions() -> String {
     decisions_without(None)
 }
@@ -75,6 +78,7 @@ pub fn sources(main: &str) -> MemorySources {
         .with("s/lib.ron", LIB)
         .with("assets/techniques.ron", TECHNIQUES)
         .with("assets/decisions.ron", decisions())
+        .with("assets/tuning.ron", TUNING)
 }
 
 /// MAIN with 1-based line `n` replaced.

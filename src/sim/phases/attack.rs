@@ -13,13 +13,6 @@ use crate::sim::rng::SimRng;
 
 use super::effects;
 
-/// Lateral moves one attacker may make in a turn.
-const MAX_MOVES_PER_TURN: usize = 2;
-/// Turns an attacker keeps looking for unreached targets before moving on.
-const PATIENCE: u32 = 4;
-/// Chance (bp, before skill) to move to a linked asset with no matching weakness.
-const BASE_MOVE_BP: u32 = 2_500;
-
 pub fn advance_campaigns(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
@@ -308,7 +301,7 @@ fn lateral_movement(
     let candidates = toward_targets.chain(exploring);
     let mut moves = 0;
     for next in candidates {
-        if moves >= MAX_MOVES_PER_TURN {
+        if moves >= usize::from(ctx.rules.tuning.max_moves_per_turn) {
             break;
         }
         if taken.contains(&next) {
@@ -318,7 +311,8 @@ fn lateral_movement(
         if d.isolated {
             continue;
         }
-        let base = matching_weakness(ctx.rules, ctx.stage, next, d.patched).unwrap_or(BASE_MOVE_BP);
+        let base = matching_weakness(ctx.rules, ctx.stage, next, d.patched)
+            .unwrap_or(u32::from(ctx.rules.tuning.base_move_bp));
         let mut bp = base * u32::from(ctx.attacker.skill) / 1000;
         if !is_target(&next) {
             bp /= 2;
@@ -338,7 +332,12 @@ fn lateral_movement(
         .filter(|t| taken.contains(t))
         .count();
     held_targets == ctx.stage.targets.len()
-        || (held_targets > 0 && campaign.turns_in_stage >= ctx.stage.min_turns.max(PATIENCE))
+        || (held_targets > 0
+            && campaign.turns_in_stage
+                >= ctx
+                    .stage
+                    .min_turns
+                    .max(u32::from(ctx.rules.tuning.attacker_patience)))
 }
 
 /// Held targets the attacker can reach through its command channel.
@@ -449,11 +448,13 @@ fn deface(
     for &asset in &targets {
         let e = ctx.index.assets[asset as usize];
         if let Some(mut h) = world.get_mut::<Health>(e) {
-            h.integrity = h.integrity.saturating_sub(400);
+            h.integrity = h
+                .integrity
+                .saturating_sub(ctx.rules.tuning.deface_integrity_damage);
         }
         if !campaign.defaced.contains(&asset) {
             campaign.defaced.push(asset);
-            effects::public_trust(world, -50);
+            effects::public_trust(world, i32::from(ctx.rules.tuning.deface_public_trust));
             world.resource_mut::<TurnLog>().push(Event::AssetDefaced {
                 asset,
                 attacker: ctx.idx,

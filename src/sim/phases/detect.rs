@@ -15,10 +15,6 @@ use crate::sim::rng::SimRng;
 
 use super::{effects, intel};
 
-/// Chance (bp, before stealth) that national traffic analysis spots an
-/// attacker on an internet-facing asset.
-const TRAFFIC_ANALYSIS_BP: u32 = 1_500;
-
 pub fn detect_compromises(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
@@ -103,7 +99,7 @@ fn detection_bp(
         // monitoring × skill, permille² → bp
         u32::from(d.monitoring.min(1000)) * skill / 100
     } else {
-        TRAFFIC_ANALYSIS_BP * skill / 1000
+        u32::from(rules.tuning.traffic_analysis_bp) * skill / 1000
     };
     let mut bp = base * (1000 - stealth) / 1000 + u32::from(d.hunt_bp);
     if knowledge.is_some_and(|k| k.knows_attacker(c.attacker)) {
@@ -144,6 +140,12 @@ fn record_detection(
         .first_detection
         .get_or_insert(turn);
     world.resource_mut::<Metrics>().detections += 1;
+    if rules.organisations[org as usize].kind.is_government() {
+        world
+            .resource_mut::<Metrics>()
+            .government_aware
+            .get_or_insert(turn);
+    }
     world.resource_mut::<TurnLog>().push(Event::Detected {
         org,
         asset: c.asset,

@@ -99,11 +99,13 @@ pub fn apply(world: &mut World, effect: &Effect) {
             points_to,
         } => {
             // A planted artefact misleads about every attacker in play.
-            let attackers = world.resource::<Rules>().0.attackers.len() as AttackerIdx;
+            let rules = world.resource::<Rules>().0.clone();
+            let attackers = rules.attackers.len() as AttackerIdx;
+            let weight = u32::from(rules.tuning.false_lead_weight);
             let e = org_entity(world, *organisation);
             if let Some(mut k) = world.get_mut::<Knowledge>(e) {
                 for attacker in 0..attackers {
-                    k.0.add_lead(attacker, points_to, *organisation, 400);
+                    k.0.add_lead(attacker, points_to, *organisation, weight);
                 }
             }
         }

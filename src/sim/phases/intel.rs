@@ -20,21 +20,6 @@ use crate::sim::rng::SimRng;
 
 use super::{detect, effects};
 
-pub const SAME_NATION_DELAY: u32 = 1;
-pub const CROSS_BORDER_DELAY: u32 = 3;
-/// Below this trust (permille) messages wait an extra turn for vetting.
-pub const LOW_TRUST: u16 = 400;
-/// Trust the sender loses in a recipient that leaked its intel, permille.
-pub const LEAK_TRUST_COST: i32 = 150;
-/// Alliance trust lost when intel shared across the alliance leaks.
-pub const LEAK_ALLIANCE_COST: i32 = 30;
-/// Trust gained by the recipient in the sender per delivered message.
-pub const TRUST_PER_MESSAGE: i32 = 10;
-
-/// Trust added between Japanese and US organisations once a standing
-/// liaison (the Cyber Dialogue) is in place, permille.
-pub const LIAISON_TRUST: u16 = 100;
-
 /// Trust `from` has in `to`: its own view, raised between the allies by a
 /// liaison.
 pub fn trust(
@@ -52,7 +37,7 @@ pub fn trust(
             | (Some(Nation::UnitedStates), Some(Nation::Japan))
     );
     if liaison && allies {
-        (base + LIAISON_TRUST).min(1000)
+        (base.saturating_add(rules.tuning.liaison_trust)).min(1000)
     } else {
         base
     }
@@ -61,23 +46,24 @@ pub fn trust(
 pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
     let cross_border =
         rules.organisations[from as usize].nation != rules.organisations[to as usize].nation;
+    let t = &rules.tuning;
     let mut d = match rules
         .channels
         .binary_search_by(|(f, t, _)| (*f, *t).cmp(&(from, to)))
     {
         Ok(i) => rules.channels[i].2,
-        Err(_) if cross_border => CROSS_BORDER_DELAY,
-        Err(_) => SAME_NATION_DELAY,
+        Err(_) if cross_border => u32::from(t.cross_border_delay),
+        Err(_) => u32::from(t.same_nation_delay),
     };
     if cross_border && world.resource::<Politics>().liaison {
-        d = d.div_ceil(2);
+        d = (d * u32::from(t.liaison_delay_permille)).div_ceil(1000);
     }
     let liaison = world.resource::<Politics>().liaison;
     let trust = world
         .get::<Trust>(effects::org_entity(world, from))
         .map_or(0, |t| trust(rules, liaison, &t.0, from, to));
-    if trust < LOW_TRUST {
-        d += 1;
+    if trust < t.low_trust {
+        d += u32::from(t.low_trust_delay);
     }
     d
 }
@@ -145,7 +131,20 @@ pub fn deliver_messages(world: &mut World) {
                 k.0.add_lead(*a, name, m.to, *w);
             }
         }
-        effects::change_trust(world, m.to, m.from, TRUST_PER_MESSAGE);
+        if !m.facts.compromises.is_empty()
+            && rules.organisations[m.to as usize].kind.is_government()
+        {
+            world
+                .resource_mut::<Metrics>()
+                .government_aware
+                .get_or_insert(clock.turn);
+        }
+        effects::change_trust(
+            world,
+            m.to,
+            m.from,
+            i32::from(rules.tuning.trust_per_message),
+        );
         // A leak of marked intel becomes known: the sender trusts the
         // recipient less, and across the alliance both governments lose.
         let leak_bp = match m.tlp {
@@ -154,11 +153,16 @@ pub fn deliver_messages(world: &mut World) {
             Tlp::Clear | Tlp::Green => 0,
         };
         if leak_bp > 0 && rng.chance_bp(leak_bp) {
-            effects::change_trust(world, m.from, m.to, -LEAK_TRUST_COST);
+            effects::change_trust(
+                world,
+                m.from,
+                m.to,
+                -i32::from(rules.tuning.leak_trust_cost),
+            );
             let cross_border = rules.organisations[m.from as usize].nation
                 != rules.organisations[m.to as usize].nation;
             if cross_border {
-                effects::alliance_trust(world, -LEAK_ALLIANCE_COST);
+                effects::alliance_trust(world, -i32::from(rules.tuning.leak_alliance_cost));
             }
             world.resource_mut::<TurnLog>().push(Event::IntelLeaked {
                 from: m.from,

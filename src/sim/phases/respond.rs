@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
+use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario, Tuning};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
@@ -12,11 +12,6 @@ use crate::sim::resources::*;
 use crate::sim::rng::SimRng;
 
 use super::{effects, intel};
-
-/// Monitoring added by a completed Monitor action, permille.
-const MONITOR_STEP: u16 = 250;
-/// Detection bonus of a completed hunt, basis points.
-const HUNT_BP: u16 = 6_000;
 
 pub fn complete_actions(
     world: &mut World,
@@ -58,12 +53,13 @@ fn take_effect(
     turn: u32,
 ) {
     let org = decision.org;
+    let t = &rules.tuning;
     match &decision.action {
         Action::Monitor { asset } => with_defences(world, *asset, |d| {
-            d.monitoring = (d.monitoring + MONITOR_STEP).min(1000)
+            d.monitoring = (d.monitoring.saturating_add(t.monitor_step)).min(1000)
         }),
         Action::Hunt { asset } => {
-            with_defences(world, *asset, |d| d.hunt_bp = HUNT_BP);
+            with_defences(world, *asset, |d| d.hunt_bp = t.hunt_bp);
             world.resource_mut::<Hunts>().0.push(*asset);
         }
         Action::Isolate { asset } => {
@@ -131,14 +127,19 @@ fn take_effect(
                 );
             }
         }
-        Action::RequestAssistance { from } => lend_staff(world, *from, org),
+        Action::RequestAssistance { from } => lend_staff(world, t, *from, org),
         Action::PublicStatement => {
             world
                 .resource_mut::<Politics>()
                 .first_statement
                 .get_or_insert(turn);
             let knows = team_knows_compromise(world, rules, org);
-            effects::public_trust(world, if knows { 40 } else { -20 });
+            let delta = if knows {
+                t.statement_informed_public_trust
+            } else {
+                t.statement_uninformed_public_trust
+            };
+            effects::public_trust(world, i32::from(delta));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::PublicStatement { org });
@@ -155,13 +156,19 @@ fn take_effect(
                 turn,
                 correct,
             ));
-            if correct {
-                effects::alliance_trust(world, 50);
-                effects::public_trust(world, 30);
+            let (alliance, public) = if correct {
+                (
+                    t.attribution_correct_alliance_trust,
+                    t.attribution_correct_public_trust,
+                )
             } else {
-                effects::alliance_trust(world, -80);
-                effects::public_trust(world, -100);
-            }
+                (
+                    t.attribution_wrong_alliance_trust,
+                    t.attribution_wrong_public_trust,
+                )
+            };
+            effects::alliance_trust(world, i32::from(alliance));
+            effects::public_trust(world, i32::from(public));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::PublicAttribution {
@@ -171,11 +178,13 @@ fn take_effect(
                     correct,
                 });
         }
-        Action::Takedown { attacker } => remove_infrastructure(world, *attacker, 1),
+        Action::Takedown { attacker } => {
+            remove_infrastructure(world, *attacker, u32::from(t.takedown_servers))
+        }
         Action::ActiveDefence { attacker } => {
-            remove_infrastructure(world, *attacker, 2);
+            remove_infrastructure(world, *attacker, u32::from(t.active_defence_servers));
             // Intrusive measures cost civil-liberties goodwill.
-            effects::public_trust(world, -30);
+            effects::public_trust(world, i32::from(t.active_defence_public_trust));
         }
         Action::RaiseAlert => {
             let level = {
@@ -183,7 +192,7 @@ fn take_effect(
                 p.alert_level = (p.alert_level + 1).min(crate::sim::decision::MAX_ALERT_LEVEL);
                 p.alert_level
             };
-            effects::public_trust(world, -10);
+            effects::public_trust(world, i32::from(t.alert_public_trust));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::AlertRaised { level });
@@ -193,9 +202,9 @@ fn take_effect(
             let premature = world.resource::<Metrics>().peak_impact < threshold;
             world.resource_mut::<Politics>().article5_turn = Some(turn);
             if premature {
-                effects::public_trust(world, -60);
+                effects::public_trust(world, i32::from(t.article5_premature_public_trust));
             } else {
-                effects::alliance_trust(world, 100);
+                effects::alliance_trust(world, i32::from(t.article5_timely_alliance_trust));
             }
             world
                 .resource_mut::<TurnLog>()
@@ -205,7 +214,7 @@ fn take_effect(
             // The trust bonus between the allies is applied where trust is
             // read (`intel::trust`), not written pair by pair.
             world.resource_mut::<Politics>().liaison = true;
-            effects::alliance_trust(world, 50);
+            effects::alliance_trust(world, i32::from(t.liaison_alliance_trust));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::LiaisonOpened { org });
@@ -255,12 +264,13 @@ fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx
         .push(Event::Evicted { asset, attacker });
 }
 
-/// A quarter of the lender's capacity moves over, for the rest of the scenario.
-fn lend_staff(world: &mut World, from: OrgIdx, to: OrgIdx) {
+/// A share of the lender's capacity moves over, for the rest of the scenario.
+fn lend_staff(world: &mut World, t: &Tuning, from: OrgIdx, to: OrgIdx) {
     let lender = effects::org_entity(world, from);
     let lent = match world.get_mut::<Staff>(lender) {
         Some(mut s) => {
-            let lent = (s.capacity / 4).max(1).min(s.available());
+            let share = u64::from(s.capacity) * u64::from(t.assistance_share) / 1000;
+            let lent = (share as u32).max(1).min(s.available());
             s.capacity -= lent;
             lent
         }
@@ -273,8 +283,8 @@ fn lend_staff(world: &mut World, from: OrgIdx, to: OrgIdx) {
     if let Some(mut s) = world.get_mut::<Staff>(borrower) {
         s.capacity += lent;
     }
-    effects::change_trust(world, from, to, 30);
-    effects::change_trust(world, to, from, 30);
+    effects::change_trust(world, from, to, i32::from(t.assistance_trust));
+    effects::change_trust(world, to, from, i32::from(t.assistance_trust));
     world
         .resource_mut::<TurnLog>()
         .push(Event::AssistanceArrived {

@@ -10,10 +10,6 @@ use crate::sim::components::{Campaign, Compromise};
 use crate::sim::event::Event;
 use crate::sim::resources::*;
 
-/// Turns the facilitator allows after the threshold before "never
-/// escalated" counts as a failure.
-pub const ESCALATION_GRACE: u32 = 6;
-
 /// Impact and outage rate follow the cascade's running sums; the
 /// customer-minutes lost accumulate every turn at the current rate.
 pub fn measure_impact(cascade: Res<CascadeState>, mut metrics: ResMut<Metrics>) {
@@ -95,6 +91,7 @@ fn judge(
 ) -> Option<bool> {
     let metrics = world.resource::<Metrics>();
     let politics = world.resource::<Politics>();
+    let grace = u32::from(world.resource::<Rules>().0.tuning.escalation_grace);
     let settle = |open_result: bool| if last { Some(open_result) } else { None };
     match *goal {
         Goal::KeepAvailable {
@@ -169,7 +166,7 @@ fn judge(
             }
             match (politics.article5_turn, *threshold_reached) {
                 (Some(asked), reached) => Some(reached.is_some_and(|r| r <= asked)),
-                (None, Some(reached)) if turn > reached + ESCALATION_GRACE => Some(false),
+                (None, Some(reached)) if turn > reached + grace => Some(false),
                 (None, reached) => settle(reached.is_none()),
             }
         }

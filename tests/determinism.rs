@@ -59,7 +59,7 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["0551675a03d85862", "b3e0029637780943", "3204e156398ffa9f"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["c650c9e93825257d", "bdd54f4ae519b058", "b8b03085df9b70f8"];
 const GOLDEN_EXERCISE: [&str; 3] = ["edee7a42328dc399", "68455c449b67d284", "3e236e203dd543d5"];
 
 #[test]

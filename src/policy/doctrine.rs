@@ -9,11 +9,15 @@
 //!    Any system of its own that is down comes back from backups.
 //! 3. Share what is known with the national CERTs, coordinators and
 //!    investigators, at, the highest marking trust allows.
-//! 4. Take down attacker infrastructure where the authority exists.
-//! 5. Speak publicly once something is known; raise the alert level.
+//! 4. Take down attacker infrastructure where the authority exists;
+//!    neutralise servers (active defence) only while an intrusion the team
+//!    knows of is still going on.
+//! 5. Speak publicly (government organisations only) once something is
+//!    known; raise the alert level.
 //! 6. Attribute publicly only on corroborated evidence: two independent
 //!    sources, and the leading name well ahead of the next.
-//! 7. Consult under Article 5 once the impact passes the threshold.
+//! 7. Consult under Article 5 once the harm it estimates from what its
+//!    team sees passes its own threshold (never the scoring threshold).
 //! 8. Ask for assistance when too thin to hunt on exposed systems, or out
 //!    of staff with compromises to handle.
 //! 9. Decisions that speak for the team (a statement, the alert level,
@@ -27,15 +31,12 @@ use crate::sim::phases::cascade::DOWN;
 
 use super::Plan;
 
-/// Summed lead weight from several sources before going public.
-const ATTRIBUTION_CONFIDENCE: u32 = 1_200;
-/// Monitoring (permille) the doctrine wants on critical assets.
-const MONITORING_GOAL: u16 = 600;
 /// Assets at or above this criticality are kept running rather than isolated.
 const KEEP_RUNNING_CRITICALITY: u8 = 4;
 
 pub fn decide(view: &TeamView) -> Vec<Decision> {
     let mut plan = Plan::new(view);
+    let team_known = view.known_compromises();
     for &org in view.my_orgs() {
         let o = &view.organisations()[org as usize];
         // Each organisation acts on what it knows itself: what another
@@ -72,7 +73,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
 
         // Systems that are down come back from backups, whatever brought
         // them down.
-        for &asset in view.actionable_assets(org) {
+        for &asset in view.actionable_assets(org).iter() {
             if view.availability()[asset as usize] < DOWN
                 && view.defences(asset).is_some_and(|d| d.backups_intact)
             {
@@ -84,14 +85,20 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
             share(view, &mut plan, org);
         }
         for &attacker in &facts.indicators {
-            add(&mut plan, Action::ActiveDefence { attacker });
+            // Intrusive operations cost civil liberties: only against an
+            // intrusion the team knows to be still going on.
+            if team_known.iter().any(|k| k.attacker == attacker) {
+                add(&mut plan, Action::ActiveDefence { attacker });
+            }
             add(&mut plan, Action::Takedown { attacker });
-            if !view.attributed(attacker) && corroborated(facts, attacker) {
+            if !view.attributed(attacker) && corroborated(view, facts, attacker) {
                 add(&mut plan, Action::AttributePublicly { attacker });
             }
         }
         if !known.is_empty() {
-            if !view.statement_made() {
+            // The government speaks for the country; it can only speak of
+            // an operator's breach once the operator has reported it.
+            if !view.statement_made() && o.kind.is_government() {
                 add(&mut plan, Action::PublicStatement);
             }
             if view.alert_level() < 3 {
@@ -112,7 +119,9 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         if short {
             request_help(view, &mut plan, org);
         }
-        if view.impact() >= view.escalation_threshold() && !view.article5_open() {
+        if !view.article5_open()
+            && estimated_harm(view, !team_known.is_empty()) >= view.tuning().doctrine_article5_harm
+        {
             add(&mut plan, Action::ConsultArticle5);
         }
     }
@@ -122,9 +131,9 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
 }
 
 /// Threat hunting with the staff left over: each organisation hunts one
-/// asset a turn, going round its assets most critical first; once the
-/// team holds an attacker's indicators, the hunt is worth more (detection
-/// doubles with known indicators), so every organisation with staff hunts.
+/// asset a turn, going round its assets most critical first; once it holds
+/// an attacker's indicators (detection doubles with them) it hunts as many
+/// as its free staff allows, so more staff finds more.
 fn hunt(view: &TeamView, plan: &mut Plan) {
     for &org in view.my_orgs() {
         let alerted = view
@@ -136,7 +145,8 @@ fn hunt(view: &TeamView, plan: &mut Plan) {
         }
         mine.sort_by_key(|&a| (std::cmp::Reverse(view.assets()[a as usize].criticality), a));
         let start = view.turn() as usize % mine.len();
-        let tries = if alerted { mine.len().min(3) } else { 1 };
+        // Every free analyst hunts once the attacker is known.
+        let tries = if alerted { mine.len() } else { 1 };
         for k in 0..tries {
             let asset = mine[(start + k) % mine.len()];
             plan.try_add(Decision {
@@ -172,7 +182,7 @@ fn harden(view: &TeamView, plan: &mut Plan) {
         }
         let monitoring = defences.monitoring;
         let exposed = asset.internet_facing || asset.criticality >= KEEP_RUNNING_CRITICALITY;
-        if exposed && monitoring < MONITORING_GOAL {
+        if exposed && monitoring < view.tuning().doctrine_monitoring_goal {
             plan.try_add(Decision {
                 org,
                 action: Action::Monitor { asset: i },
@@ -182,16 +192,36 @@ fn harden(view: &TeamView, plan: &mut Plan) {
 }
 
 /// Intel goes to every CERT, coordinator, investigator and intelligence
-/// agency, at AMBER where trust allows and GREEN otherwise; every second
+/// agency, and to the owners of compromised systems it knows of (victims
+/// are told), at the highest marking trust allows; every second
 /// turn, to keep staff for the response.
 fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
     if view.turn() % 2 == 1 && view.turn() > 1 {
         return;
     }
-    let (mut amber, mut green) = (Vec::new(), Vec::new());
+    let (mut red, mut amber, mut green) = (Vec::new(), Vec::new(), Vec::new());
+    let victims: Vec<OrgIdx> = view
+        .knowledge(org)
+        .map(|k| {
+            k.compromises
+                .iter()
+                .map(|c| view.assets()[c.asset as usize].owner)
+                .collect()
+        })
+        .unwrap_or_default();
+    let me = &view.organisations()[org as usize];
+    // A national CERT or coordinator passes indicators on to every
+    // operator of its nation: all of them are potential victims.
+    let warns_operators = matches!(
+        me.kind,
+        OrganisationKind::Cert | OrganisationKind::Coordinator
+    );
     for (i, o) in view.organisations().iter().enumerate() {
         let i = i as OrgIdx;
-        let partner = matches!(
+        let victim = victims.contains(&i)
+            || (warns_operators && o.nation == me.nation && !o.kind.is_government());
+        let partner = victim
+            || matches!(
             o.kind,
             OrganisationKind::Cert
                 | OrganisationKind::Coordinator
@@ -203,11 +233,12 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
             continue;
         }
         match view.trust(org, i) {
+            Some(t) if t >= Tlp::Red.required_trust(view.tuning()) => red.push(i),
             Some(t) if t >= Tlp::Amber.required_trust(view.tuning()) => amber.push(i),
             _ => green.push(i),
         }
     }
-    for (to, tlp) in [(amber, Tlp::Amber), (green, Tlp::Green)] {
+    for (to, tlp) in [(red, Tlp::Red), (amber, Tlp::Amber), (green, Tlp::Green)] {
         if !to.is_empty() {
             plan.try_add(Decision {
                 org,
@@ -238,14 +269,31 @@ fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
     }
 }
 
-/// Public attribution only on corroborated evidence: at least two
-/// independent sources, and the leading name well ahead of the next.
-fn corroborated(facts: &crate::sim::knowledge::Facts, attacker: u16) -> bool {
+/// The team's own estimate of harm: the criticality-weighted share of
+/// services it sees down (availability is public), permille — counted only
+/// once it knows of an intrusion, since an outage alone is no attack.
+fn estimated_harm(view: &TeamView, under_attack: bool) -> u16 {
+    if !under_attack {
+        return 0;
+    }
+    let (mut lost, mut total) = (0u64, 0u64);
+    for (asset, &availability) in view.assets().iter().zip(view.availability()) {
+        let weight = u64::from(asset.criticality);
+        lost += weight * u64::from(1000 - availability.min(1000));
+        total += weight * 1000;
+    }
+    (lost * 1000).checked_div(total).unwrap_or(0) as u16
+}
+
+/// Public attribution only on corroborated evidence: enough independent
+/// sources, and the leading name well ahead of the next.
+fn corroborated(view: &TeamView, facts: &crate::sim::knowledge::Facts, attacker: u16) -> bool {
+    let t = view.tuning();
     match facts.attribution(attacker).as_slice() {
         [] => false,
         [lead, rest @ ..] => {
-            lead.weight >= ATTRIBUTION_CONFIDENCE
-                && lead.sources >= 2
+            lead.weight >= u32::from(t.doctrine_attribution_confidence)
+                && lead.sources >= usize::from(t.doctrine_attribution_sources)
                 && rest
                     .first()
                     .is_none_or(|next| lead.weight * 2 >= next.weight * 3)

@@ -397,6 +397,15 @@ pub enum StageAction {
     Deface,
 }
 
+impl StageAction {
+    /// Whether the stage needs the attacker's command-and-control servers.
+    /// A wiper or a disruptive payload already on a host runs on its own
+    /// (Olympic Destroyer, Industroyer), so a takedown cannot stop it.
+    pub fn needs_c2(&self) -> bool {
+        !matches!(self, StageAction::Disrupt { .. } | StageAction::Destroy)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FalseFlag {

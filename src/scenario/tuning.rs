@@ -82,8 +82,10 @@ tuning_table! {
     attribution_wrong_alliance_trust: i16,
     /// Public trust lost by a wrong public attribution, permille.
     attribution_wrong_public_trust: i16,
-    /// Public trust lost by each active-defence operation (civil liberties), permille.
+    /// Public trust lost by each active-defence operation by a Japanese organisation (civil liberties at home), permille.
     active_defence_public_trust: i16,
+    /// Public trust lost by each active-defence operation by an ally's organisation, permille.
+    allied_active_defence_public_trust: i16,
     /// Attacker servers a law-enforcement takedown removes.
     takedown_servers: u16,
     /// Attacker servers an active-defence operation removes.
@@ -136,6 +138,8 @@ tuning_table! {
     hunt_bp: u16,
     /// Chance (bp, before stealth) that national traffic analysis spots an attacker on an internet-facing asset.
     traffic_analysis_bp: u16,
+    /// Free staff an analyst needs for traffic analysis at full strength; with fewer it sees proportionally less.
+    traffic_analysis_staff: u16,
     /// Share of the lender's staff that assistance moves over, permille.
     assistance_share: u16,
     /// Trust each side gains in the other when assistance arrives, permille.
@@ -146,4 +150,12 @@ tuning_table! {
     attacker_patience: u16,
     /// Chance (bp, before skill) to move to a linked asset with no matching weakness.
     base_move_bp: u16,
+    /// `doctrine`: harm it estimates from what its team sees (services down, weighted by criticality, permille, once it knows of an intrusion) at which it consults under Article 5.
+    doctrine_article5_harm: u16,
+    /// `doctrine`: summed lead weight, from at least `doctrine_attribution_sources` sources, before it attributes publicly.
+    doctrine_attribution_confidence: u16,
+    /// `doctrine`: independent sources a lead needs before it attributes publicly.
+    doctrine_attribution_sources: u16,
+    /// `doctrine`: monitoring (permille) it wants on critical and internet-facing assets.
+    doctrine_monitoring_goal: u16,
 }

@@ -59,20 +59,30 @@ impl<'a> TeamView<'a> {
     pub fn assets(&self) -> &'a [crate::scenario::model::Asset] {
         &self.read.scenario().assets
     }
-    /// Assets an organisation of the team may act on: its own, or the
-    /// whole team's if it has incident-response authority.
-    pub fn actionable_assets(&self, org: OrgIdx) -> &'a [AssetIdx] {
+    /// Assets an organisation of the team may act on: its own, or, with
+    /// incident-response authority, the teammates' that have let it in
+    /// (see [`decision::may_act_for`]).
+    pub fn actionable_assets(&self, org: OrgIdx) -> std::borrow::Cow<'a, [AssetIdx]> {
+        use std::borrow::Cow;
         let ownership = self.read.ownership();
         let responder = self
             .organisations()
             .get(org as usize)
             .is_some_and(|o| o.has(crate::scenario::model::Authority::IncidentResponse));
         if !self.is_mine(org) {
-            &[]
-        } else if responder {
-            &ownership.by_team[self.team as usize]
+            return Cow::Borrowed(&[]);
+        }
+        if !responder {
+            return Cow::Borrowed(&ownership.by_org[org as usize]);
+        }
+        let team = &ownership.by_team[self.team as usize];
+        let check = WorldCheck::new_from(self.read.clone());
+        let assets = self.assets();
+        let allowed = |a: &AssetIdx| decision::may_act_for(&check, org, assets[*a as usize].owner);
+        if team.iter().all(allowed) {
+            Cow::Borrowed(team)
         } else {
-            &ownership.by_org[org as usize]
+            Cow::Owned(team.iter().copied().filter(allowed).collect())
         }
     }
     pub fn decision_rule(&self, kind: crate::scenario::model::DecisionKind) -> &'a DecisionRule {
@@ -84,9 +94,6 @@ impl<'a> TeamView<'a> {
     /// The model's constants in force.
     pub fn tuning(&self) -> &'a crate::scenario::model::Tuning {
         &self.read.scenario().tuning
-    }
-    pub fn escalation_threshold(&self) -> u16 {
-        self.read.scenario().escalation_threshold()
     }
     pub fn objectives(&self) -> &'a [crate::scenario::model::Objective] {
         &self.read.scenario().objectives

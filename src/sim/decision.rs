@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::model::{
-    AssetIdx, AttackerIdx, Authority, Backups, DecisionKind, OrgIdx, Scenario, Tuning,
+    AssetIdx, AttackerIdx, Authority, Backups, DecisionKind, OrgIdx, OrganisationKind, Scenario,
+    Tuning,
 };
 
 /// Traffic Light Protocol marking of shared intel.
@@ -113,7 +114,7 @@ pub enum Refusal {
     #[error("needs {needed} staff, {available} left this turn")]
     NotEnoughStaff { needed: u32, available: u32 },
     #[error(
-        "the asset belongs to another organisation and this one has no incident-response authority on its team"
+        "the asset belongs to another organisation, and this one has no incident-response authority on its team or has not been let in (a private operator lets responders in by reporting)"
     )]
     NotResponsibleForAsset,
     #[error("the same action is already in progress")]
@@ -169,6 +170,30 @@ pub trait CheckState {
     fn article5_open(&self) -> bool;
     fn liaison_active(&self) -> bool;
     fn attacker_infrastructure(&self, attacker: AttackerIdx) -> u32;
+    /// Whether the operator `owner` has let `responder` in (by reporting).
+    fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool;
+}
+
+/// Whether `org` may act on assets of `owner`: its own; a teammate's if it
+/// has incident-response authority and is let in — government systems and
+/// a contractor's clients always, a private operator's once it reported.
+pub fn may_act_for(state: &dyn CheckState, org: OrgIdx, owner: OrgIdx) -> bool {
+    if org == owner {
+        return true;
+    }
+    let scenario = state.scenario();
+    let (Some(actor), Some(owner_org)) = (
+        scenario.organisations.get(org as usize),
+        scenario.organisations.get(owner as usize),
+    ) else {
+        return false;
+    };
+    actor.has(Authority::IncidentResponse)
+        && actor.team.is_some()
+        && actor.team == owner_org.team
+        && (owner_org.kind.is_government()
+            || actor.kind == OrganisationKind::Vendor
+            || state.response_access(org, owner))
 }
 
 pub const MAX_ALERT_LEVEL: u8 = 5;
@@ -235,12 +260,7 @@ fn check_asset_access(state: &dyn CheckState, org: OrgIdx, asset: AssetIdx) -> R
         .assets
         .get(asset as usize)
         .ok_or(Refusal::UnknownAsset(asset))?;
-    if a.owner == org {
-        return Ok(());
-    }
-    let actor = &scenario.organisations[org as usize];
-    let owner_team = scenario.organisations[a.owner as usize].team;
-    if actor.has(Authority::IncidentResponse) && actor.team.is_some() && actor.team == owner_team {
+    if may_act_for(state, org, a.owner) {
         return Ok(());
     }
     Err(Refusal::NotResponsibleForAsset)

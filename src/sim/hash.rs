@@ -157,6 +157,12 @@ pub fn state_hash(world: &mut World) -> u64 {
         enc.u32(m.arrives);
         enc.bool(m.report);
     }
+    let access = &world.resource::<ResponseAccess>().0;
+    enc.len(access.len());
+    for &(responder, owner) in access {
+        enc.u16(responder);
+        enc.u16(owner);
+    }
     let p = world.resource::<Politics>();
     enc.u16(p.public_trust);
     enc.u16(p.alliance_trust);
@@ -182,6 +188,7 @@ pub fn state_hash(world: &mut World) -> u64 {
     enc.u32(m.detections);
     enc.u32(m.assets_down);
     enc.opt_u32(m.government_aware);
+    enc.opt_u32(m.escalation_reached);
     let fired = &world.resource::<InjectsFired>().0;
     enc.len(fired.len());
     fired.iter().for_each(|&f| enc.opt_u32(f));

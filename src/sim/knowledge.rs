@@ -36,6 +36,27 @@ impl Facts {
         self.compromises.is_empty() && self.indicators.is_empty() && self.leads.is_empty()
     }
 
+    /// What a message at this marking may carry: at CLEAR and GREEN only
+    /// which systems are compromised (enough for a victim to act); AMBER
+    /// adds the attackers' indicators; RED adds attribution leads. So low
+    /// trust means fewer facts as well as later ones.
+    pub fn for_tlp(&self, tlp: crate::sim::decision::Tlp) -> Facts {
+        use crate::sim::decision::Tlp;
+        Facts {
+            compromises: self.compromises.clone(),
+            indicators: if tlp >= Tlp::Amber {
+                self.indicators.clone()
+            } else {
+                Vec::new()
+            },
+            leads: if tlp >= Tlp::Red {
+                self.leads.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
     /// Returns true if this was new.
     pub fn add_compromise(&mut self, asset: AssetIdx, attacker: AttackerIdx, turn: u32) -> bool {
         match self
@@ -74,6 +95,12 @@ impl Facts {
                 true
             }
         }
+    }
+
+    pub fn knows_compromise(&self, asset: AssetIdx, attacker: AttackerIdx) -> bool {
+        self.compromises
+            .binary_search_by(|k| (k.asset, k.attacker).cmp(&(asset, attacker)))
+            .is_ok()
     }
 
     pub fn knows_attacker(&self, attacker: AttackerIdx) -> bool {

@@ -83,6 +83,9 @@ impl<'w> SimRead<'w> {
     pub fn campaign(&self, attacker: AttackerIdx) -> &'w Campaign {
         self.component(self.index.attackers[attacker as usize])
     }
+    pub fn response_access(&self) -> &'w ResponseAccess {
+        self.world.resource::<ResponseAccess>()
+    }
     pub fn politics(&self) -> &'w Politics {
         self.politics
             .get_or_init(|| self.world.resource::<Politics>())
@@ -198,5 +201,8 @@ impl CheckState for WorldCheck<'_> {
     }
     fn attacker_infrastructure(&self, attacker: AttackerIdx) -> u32 {
         self.read.campaign(attacker).infrastructure
+    }
+    fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
+        self.read.response_access().has(responder, owner)
     }
 }

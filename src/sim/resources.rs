@@ -101,6 +101,38 @@ pub struct Metrics {
     /// First turn a government organisation (not an operator or vendor)
     /// knew of a compromise, by its own detection or by a report.
     pub government_aware: Option<u32>,
+    /// First turn the harm reached the scenario's escalation threshold.
+    pub escalation_reached: Option<u32>,
+}
+
+/// Which responders may act on a private operator's systems: (responder,
+/// owner), sorted. A government responder is let in by the operator's own
+/// report, so an operator that reports late is helped late.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseAccess(
+    pub  Vec<(
+        crate::scenario::model::OrgIdx,
+        crate::scenario::model::OrgIdx,
+    )>,
+);
+
+impl ResponseAccess {
+    pub fn has(
+        &self,
+        responder: crate::scenario::model::OrgIdx,
+        owner: crate::scenario::model::OrgIdx,
+    ) -> bool {
+        self.0.binary_search(&(responder, owner)).is_ok()
+    }
+    pub fn grant(
+        &mut self,
+        responder: crate::scenario::model::OrgIdx,
+        owner: crate::scenario::model::OrgIdx,
+    ) {
+        if let Err(i) = self.0.binary_search(&(responder, owner)) {
+            self.0.insert(i, (responder, owner));
+        }
+    }
 }
 
 /// Turn each inject fired, if it has.

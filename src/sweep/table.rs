@@ -30,6 +30,10 @@ pub const METRICS: &[(&str, &str)] = &[
         "turn a government organisation first knew of a compromise",
     ),
     ("first_statement", "turn of the first public statement"),
+    (
+        "detection_to_statement",
+        "turns from the first detection to the first public statement",
+    ),
     ("article5_turn", "turn Article 5 consultations opened"),
     (
         "correct_attributions",
@@ -104,6 +108,10 @@ pub fn row_of(session: &mut Session, seed: u64, arm: &str) -> Row {
         politics.first_detection.map(i64::from),
         metrics.government_aware.map(i64::from),
         politics.first_statement.map(i64::from),
+        politics
+            .first_detection
+            .zip(politics.first_statement)
+            .map(|(seen, said)| i64::from(said) - i64::from(seen)),
         politics.article5_turn.map(i64::from),
         Some(correct),
         Some(wrong),

@@ -468,7 +468,7 @@ impl App {
                     | DecisionKind::Patch
                     | DecisionKind::Restore
                     | DecisionKind::ResetCredentials => {
-                        for &asset in view.actionable_assets(org) {
+                        for &asset in view.actionable_assets(org).iter() {
                             push(asset_action(kind, asset));
                         }
                     }

@@ -31,12 +31,16 @@ pub fn advance_campaigns(
         let Some(mut campaign) = world.get::<Campaign>(entity).cloned() else {
             continue;
         };
-        if campaign.finished || clock.turn < attacker.start_turn || campaign.infrastructure == 0 {
+        if campaign.finished || clock.turn < attacker.start_turn {
             continue;
         }
         let Some(stage) = attacker.campaign.get(campaign.stage as usize) else {
             continue;
         };
+        // Without command and control only what is staged on hosts runs.
+        if cut_off(attacker, campaign.infrastructure) && stage.action.needs_c2() {
+            continue;
+        }
         if clock.turn < stage.not_before {
             continue;
         }
@@ -71,6 +75,7 @@ pub fn advance_campaigns(
             idx: i,
             stage,
             turn: clock.turn,
+            c2: c2_share(attacker, campaign.infrastructure),
         };
         // Impact stages first work their way to targets not yet held.
         let impact_stage = !matches!(
@@ -78,7 +83,7 @@ pub fn advance_campaigns(
             StageAction::InitialAccess | StageAction::Escalate | StageAction::LateralMovement
         );
         let mut held = held;
-        if impact_stage && stage.targets.iter().any(|&t| !holds(&held, t)) {
+        if impact_stage && ctx.c2 > 0 && stage.targets.iter().any(|&t| !holds(&held, t)) {
             let mut gained = Vec::new();
             lateral_movement(world, &ctx, &held, rng, &campaign, &mut gained);
             held.extend(gained);
@@ -150,6 +155,23 @@ struct Ctx<'a> {
     idx: AttackerIdx,
     stage: &'a Stage,
     turn: u32,
+    /// Share of its command-and-control servers the attacker still has,
+    /// permille: takedowns slow everything that goes through them.
+    c2: u32,
+}
+
+/// Every server the attacker started with is down (one that never needed
+/// any is never cut off).
+pub fn cut_off(attacker: &Attacker, remaining: u32) -> bool {
+    attacker.infrastructure > 0 && remaining == 0
+}
+
+fn c2_share(attacker: &Attacker, remaining: u32) -> u32 {
+    if attacker.infrastructure == 0 {
+        return 1000;
+    }
+    (u64::from(remaining.min(attacker.infrastructure)) * 1000 / u64::from(attacker.infrastructure))
+        as u32
 }
 
 fn put(world: &mut World, entity: Entity, campaign: Campaign) {
@@ -184,10 +206,11 @@ fn matching_weakness(rules: &Scenario, stage: &Stage, asset: u32, patched: u64) 
 }
 
 /// Defences lower every roll: monitoring by up to a third, each alert
-/// level above 1 by a tenth.
+/// level above 1 by a tenth; lost command-and-control servers in proportion.
 fn defended(ctx: &Ctx, bp: u32, monitoring: u16) -> u32 {
-    let bp = bp * (3_000 - u32::from(monitoring)) / 3_000;
-    bp * (10 - ctx.alert.min(5)) / 10
+    let bp = bp * (3_000 - u32::from(monitoring.min(1000))) / 3_000;
+    let bp = bp * (10 - ctx.alert.min(5)) / 10;
+    bp * ctx.c2 / 1000
 }
 
 fn spawn_compromise(world: &mut World, ctx: &Ctx, asset: u32) -> (Entity, Compromise) {
@@ -357,6 +380,8 @@ fn exfiltrate(world: &mut World, ctx: &Ctx, held: &[(Entity, Compromise)], rate:
         let Some(mut records) = world.get_mut::<Records>(e) else {
             continue;
         };
+        // Records leave through the command channel, slower as it shrinks.
+        let rate = rate.saturating_mul(u64::from(ctx.c2)) / 1000;
         let take = rate.min(records.held - records.lost);
         if take == 0 {
             continue;

@@ -99,7 +99,13 @@ fn detection_bp(
         // monitoring × skill, permille² → bp
         u32::from(d.monitoring.min(1000)) * skill / 100
     } else {
-        u32::from(rules.tuning.traffic_analysis_bp) * skill / 1000
+        // Analysts watch the national traffic with the staff they have free.
+        let full = u32::from(rules.tuning.traffic_analysis_staff).max(1);
+        let free = world
+            .get::<Staff>(index.orgs[org as usize])
+            .map_or(0, |s| s.available())
+            .min(full);
+        u32::from(rules.tuning.traffic_analysis_bp) * skill / 1000 * free / full
     };
     let mut bp = base * (1000 - stealth) / 1000 + u32::from(d.hunt_bp);
     if knowledge.is_some_and(|k| k.knows_attacker(c.attacker)) {
@@ -152,11 +158,16 @@ fn record_detection(
         attacker: c.attacker,
     });
 
-    // Reporting culture: the report leaves only after the delay.
-    let o = &rules.organisations[org as usize];
     let mut facts = Facts::default();
     facts.add_compromise(c.asset, c.attacker, turn);
     facts.add_indicator(c.attacker);
+    report(world, rules, org, facts, turn);
+}
+
+/// Reporting culture: what an organisation learns of its own systems goes
+/// to those it reports to only after its reporting delay.
+pub fn report(world: &mut World, rules: &Scenario, org: OrgIdx, facts: Facts, turn: u32) {
+    let o = &rules.organisations[org as usize];
     for &to in &o.reports_to {
         let arrives = turn + o.reporting_delay + intel::delay(world, rules, org, to);
         intel::send(

@@ -125,11 +125,34 @@ pub fn deliver_messages(world: &mut World) {
             Vec::new()
         };
         let e = effects::org_entity(world, m.to);
+        // A private operator told of intrusions on its own systems reports
+        // them like its own detections: after its reporting delay.
+        let recipient = &rules.organisations[m.to as usize];
+        if !recipient.kind.is_government()
+            && !recipient.reports_to.is_empty()
+            && let Some(k) = world.get::<Knowledge>(e)
+        {
+            let mut news = Facts::default();
+            for c in &m.facts.compromises {
+                let own = rules.assets[c.asset as usize].owner == m.to;
+                if own && !k.0.knows_compromise(c.asset, c.attacker) {
+                    news.add_compromise(c.asset, c.attacker, clock.turn);
+                    news.add_indicator(c.attacker);
+                }
+            }
+            if !news.is_empty() {
+                detect::report(world, &rules, m.to, news, clock.turn);
+            }
+        }
         if let Some(mut k) = world.get_mut::<Knowledge>(e) {
             k.0.merge(&m.facts);
             for (a, name, w) in &leads {
                 k.0.add_lead(*a, name, m.to, *w);
             }
+        }
+        // An operator's report lets the responder it reaches into its systems.
+        if m.report {
+            world.resource_mut::<ResponseAccess>().grant(m.to, m.from);
         }
         if !m.facts.compromises.is_empty()
             && rules.organisations[m.to as usize].kind.is_government()

@@ -28,7 +28,11 @@ pub fn add_systems(schedule: &mut Schedule) {
     schedule.add_systems(cascade::propagate_outages.in_set(Phase::Cascade));
     schedule.add_systems(intel::deliver_messages.in_set(Phase::Intel));
     schedule.add_systems(
-        (score::measure_impact, score::score_objectives)
+        (
+            score::measure_impact,
+            score::alliance_expects_consultation,
+            score::score_objectives,
+        )
             .chain()
             .in_set(Phase::Score),
     );

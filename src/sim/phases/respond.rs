@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario, Tuning};
+use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario, Tuning};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
@@ -108,7 +108,7 @@ fn take_effect(
         Action::ShareIntel { to, tlp } => {
             let facts = world
                 .get::<Knowledge>(effects::org_entity(world, org))
-                .map(|k| k.0.clone())
+                .map(|k| k.0.for_tlp(*tlp))
                 .unwrap_or_default();
             for &recipient in to {
                 if recipient == org {
@@ -183,8 +183,15 @@ fn take_effect(
         }
         Action::ActiveDefence { attacker } => {
             remove_infrastructure(world, *attacker, u32::from(t.active_defence_servers));
-            // Intrusive measures cost civil-liberties goodwill.
-            effects::public_trust(world, i32::from(t.active_defence_public_trust));
+            // Intrusive measures cost civil-liberties goodwill, above all
+            // when the government operates (the public is Japan's).
+            let home = rules.organisations[org as usize].nation == Nation::Japan;
+            let cost = if home {
+                t.active_defence_public_trust
+            } else {
+                t.allied_active_defence_public_trust
+            };
+            effects::public_trust(world, i32::from(cost));
         }
         Action::RaiseAlert => {
             let level = {

@@ -24,6 +24,30 @@ pub fn measure_impact(cascade: Res<CascadeState>, mut metrics: ResMut<Metrics>) 
         .saturating_add(cascade.outage_rate);
 }
 
+/// Once the harm has passed the threshold, the ally expects consultations:
+/// each turn past the grace without them costs alliance trust.
+pub fn alliance_expects_consultation(
+    rules: Res<Rules>,
+    clock: Res<Clock>,
+    mut metrics: ResMut<Metrics>,
+    mut politics: ResMut<Politics>,
+) {
+    let rules = &rules.0;
+    if metrics.peak_impact >= rules.escalation_threshold() {
+        metrics.escalation_reached.get_or_insert(clock.turn);
+    }
+    let Some(reached) = metrics.escalation_reached else {
+        return;
+    };
+    let t = &rules.tuning;
+    if politics.article5_turn.is_none() && clock.turn > reached + u32::from(t.escalation_grace) {
+        politics.alliance_trust = super::effects::shift(
+            politics.alliance_trust,
+            i32::from(t.article5_unanswered_alliance_trust_per_turn),
+        );
+    }
+}
+
 pub fn score_objectives(world: &mut World) {
     let rules = world.resource::<Rules>().0.clone();
     let turn = world.resource::<Clock>().turn;
@@ -74,11 +98,21 @@ fn attackers_done(world: &World, rules: &Scenario) -> bool {
     if !rules.end_when_attackers_done {
         return false;
     }
-    world.resource::<Index>().attackers.iter().all(|&e| {
-        world
-            .get::<Campaign>(e)
-            .is_none_or(|c| c.finished || c.infrastructure == 0)
-    })
+    world
+        .resource::<Index>()
+        .attackers
+        .iter()
+        .enumerate()
+        .all(|(i, &e)| {
+            world.get::<Campaign>(e).is_none_or(|c| {
+                let stuck = super::attack::cut_off(&rules.attackers[i], c.infrastructure)
+                    && rules.attackers[i]
+                        .campaign
+                        .get(c.stage as usize)
+                        .is_none_or(|s| s.action.needs_c2());
+                c.finished || stuck
+            })
+        })
 }
 
 /// `Some(true)` met, `Some(false)` failed, `None` still open.

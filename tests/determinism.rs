@@ -59,8 +59,8 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["c650c9e93825257d", "bdd54f4ae519b058", "b8b03085df9b70f8"];
-const GOLDEN_EXERCISE: [&str; 3] = ["edee7a42328dc399", "68455c449b67d284", "3e236e203dd543d5"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["a3eed6b66f9132c4", "6d7f9b53e717e66d", "35c591bde6437f06"];
+const GOLDEN_EXERCISE: [&str; 3] = ["6acb1913ab35544f", "fb76e1b3a8b83e78", "0db34d3d24c4a9ab"];
 
 #[test]
 fn a_logged_session_replays_bit_for_bit() {

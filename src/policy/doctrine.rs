@@ -135,6 +135,8 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
 /// an attacker's indicators (detection doubles with them) it hunts as many
 /// as its free staff allows, so more staff finds more.
 fn hunt(view: &TeamView, plan: &mut Plan) {
+    let hunt_cost = view.decision_rule(DecisionKind::Hunt).spec.staff;
+    let share_reserve = view.decision_rule(DecisionKind::ShareIntel).spec.staff + 1;
     for &org in view.my_orgs() {
         let alerted = view
             .knowledge(org)
@@ -145,9 +147,15 @@ fn hunt(view: &TeamView, plan: &mut Plan) {
         }
         mine.sort_by_key(|&a| (std::cmp::Reverse(view.assets()[a as usize].criticality), a));
         let start = view.turn() as usize % mine.len();
-        // Every free analyst hunts once the attacker is known.
+        // Every free analyst hunts once the attacker is known, but an
+        // organisation with intel keeps enough back to pass it on next
+        // turn (a hunt holds its staff for the whole hunt).
         let tries = if alerted { mine.len() } else { 1 };
+        let keep_back = if alerted { share_reserve } else { 0 };
         for k in 0..tries {
+            if k > 0 && plan.free(org) < hunt_cost + keep_back {
+                break;
+            }
             let asset = mine[(start + k) % mine.len()];
             plan.try_add(Decision {
                 org,
@@ -222,13 +230,13 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
             || (warns_operators && o.nation == me.nation && !o.kind.is_government());
         let partner = victim
             || matches!(
-            o.kind,
-            OrganisationKind::Cert
-                | OrganisationKind::Coordinator
-                | OrganisationKind::LawEnforcement
-                | OrganisationKind::Intelligence
-        ) || (o.kind == OrganisationKind::Military
-            && o.has(Authority::ActiveCyberDefence));
+                o.kind,
+                OrganisationKind::Cert
+                    | OrganisationKind::Coordinator
+                    | OrganisationKind::LawEnforcement
+                    | OrganisationKind::Intelligence
+            )
+            || (o.kind == OrganisationKind::Military && o.has(Authority::ActiveCyberDefence));
         if i == org || !partner {
             continue;
         }
@@ -248,10 +256,11 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
     }
 }
 
-/// Asks the best-staffed responder of another nation.
+/// Asks the best-staffed responder of another nation that has not yet
+/// sent a team, then the next.
 fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
     let nation = view.organisations()[org as usize].nation;
-    let helper = view
+    let mut helpers: Vec<(u32, OrgIdx)> = view
         .organisations()
         .iter()
         .enumerate()
@@ -259,13 +268,16 @@ fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
             o.nation != nation
                 && matches!(o.kind, OrganisationKind::Cert | OrganisationKind::Vendor)
         })
-        .max_by_key(|(i, o)| (o.staff, std::cmp::Reverse(*i)))
-        .map(|(i, _)| i as OrgIdx);
-    if let Some(from) = helper {
-        plan.try_add(Decision {
+        .map(|(i, o)| (o.staff, i as OrgIdx))
+        .collect();
+    helpers.sort_by_key(|&(staff, i)| (std::cmp::Reverse(staff), i));
+    for (_, from) in helpers {
+        if plan.try_add(Decision {
             org,
             action: Action::RequestAssistance { from },
-        });
+        }) {
+            return;
+        }
     }
 }
 

@@ -91,6 +91,16 @@ impl<'v, 'a> Plan<'v, 'a> {
         self.queued.get(&org).copied().unwrap_or(0)
     }
 
+    /// Staff the organisation still has free after what is planned.
+    pub fn free(&self, org: u16) -> u32 {
+        let available = self
+            .available
+            .get(&org)
+            .copied()
+            .unwrap_or_else(|| self.view.staff(org).map_or(0, |s| s.available()));
+        available.saturating_sub(self.queued(org))
+    }
+
     /// Adds the decision if it is legal now and not already planned. A
     /// decision that speaks for the whole team (a statement, the alert
     /// level, Article 5, a liaison) is taken by one organisation only.

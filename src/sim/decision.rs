@@ -141,6 +141,8 @@ pub enum Refusal {
     SelfAssistance,
     #[error("that organisation has no staff to lend")]
     NoStaffToLend,
+    #[error("that organisation has already sent this one a team")]
+    AlreadyAssisted,
     #[error("the alert level is already at its maximum")]
     AlertAtMaximum,
     #[error("Article 5 consultations are already open")]
@@ -172,6 +174,8 @@ pub trait CheckState {
     fn attacker_infrastructure(&self, attacker: AttackerIdx) -> u32;
     /// Whether the operator `owner` has let `responder` in (by reporting).
     fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool;
+    /// Whether `lender` has already sent `borrower` a team.
+    fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool;
 }
 
 /// Whether `org` may act on assets of `owner`: its own; a teammate's if it
@@ -206,6 +210,18 @@ pub fn staff_cost(scenario: &Scenario, decision: &Decision) -> u32 {
         Action::ShareIntel { to, .. } => base + (to.len() as u32).saturating_sub(1) / 3,
         _ => base,
     }
+}
+
+/// Staff a lender sends: `assistance_share` of its own establishment,
+/// never more than it has free nor so much that it keeps less than half
+/// its establishment.
+pub fn assistance_size(scenario: &Scenario, lender: OrgIdx, available: u32) -> u32 {
+    let Some(o) = scenario.organisations.get(lender as usize) else {
+        return 0;
+    };
+    let share = (u64::from(o.staff) * u64::from(scenario.tuning.assistance_share) / 1000) as u32;
+    let spare = available.saturating_sub(o.staff / 2);
+    share.max(1).min(spare)
 }
 
 /// Checks a decision against the state; `queued_staff` is staff already
@@ -317,7 +333,10 @@ fn check_action(state: &dyn CheckState, decision: &Decision) -> Result<(), Refus
             if *from == org {
                 return Err(Refusal::SelfAssistance);
             }
-            if state.staff_available(*from) < 2 {
+            if state.assistance_sent(*from, org) {
+                return Err(Refusal::AlreadyAssisted);
+            }
+            if assistance_size(scenario, *from, state.staff_available(*from)) == 0 {
                 return Err(Refusal::NoStaffToLend);
             }
         }

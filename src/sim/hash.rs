@@ -157,11 +157,15 @@ pub fn state_hash(world: &mut World) -> u64 {
         enc.u32(m.arrives);
         enc.bool(m.report);
     }
-    let access = &world.resource::<ResponseAccess>().0;
-    enc.len(access.len());
-    for &(responder, owner) in access {
-        enc.u16(responder);
-        enc.u16(owner);
+    for pairs in [
+        &world.resource::<ResponseAccess>().0,
+        &world.resource::<AssistanceSent>().0,
+    ] {
+        enc.len(pairs.0.len());
+        for &(a, b) in &pairs.0 {
+            enc.u16(a);
+            enc.u16(b);
+        }
     }
     let p = world.resource::<Politics>();
     enc.u16(p.public_trust);

@@ -203,6 +203,13 @@ impl CheckState for WorldCheck<'_> {
         self.read.campaign(attacker).infrastructure
     }
     fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
-        self.read.response_access().has(responder, owner)
+        self.read.response_access().0.has(responder, owner)
+    }
+    fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool {
+        self.read
+            .world
+            .resource::<AssistanceSent>()
+            .0
+            .has(lender, borrower)
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::model::{AttackerIdx, Scenario};
+use crate::scenario::model::{AttackerIdx, OrgIdx, Scenario};
 
 use super::components::{ActionInProgress, IntelMessage};
 use super::decision::{Decision, Refusal};
@@ -105,35 +105,32 @@ pub struct Metrics {
     pub escalation_reached: Option<u32>,
 }
 
-/// Which responders may act on a private operator's systems: (responder,
-/// owner), sorted. A government responder is let in by the operator's own
-/// report, so an operator that reports late is helped late.
-#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResponseAccess(
-    pub  Vec<(
-        crate::scenario::model::OrgIdx,
-        crate::scenario::model::OrgIdx,
-    )>,
-);
+/// A set of (organisation, organisation) pairs, kept sorted so it hashes
+/// and iterates the same way every run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgPairs(pub Vec<(OrgIdx, OrgIdx)>);
 
-impl ResponseAccess {
-    pub fn has(
-        &self,
-        responder: crate::scenario::model::OrgIdx,
-        owner: crate::scenario::model::OrgIdx,
-    ) -> bool {
-        self.0.binary_search(&(responder, owner)).is_ok()
+impl OrgPairs {
+    pub fn has(&self, a: OrgIdx, b: OrgIdx) -> bool {
+        self.0.binary_search(&(a, b)).is_ok()
     }
-    pub fn grant(
-        &mut self,
-        responder: crate::scenario::model::OrgIdx,
-        owner: crate::scenario::model::OrgIdx,
-    ) {
-        if let Err(i) = self.0.binary_search(&(responder, owner)) {
-            self.0.insert(i, (responder, owner));
+    pub fn insert(&mut self, a: OrgIdx, b: OrgIdx) {
+        if let Err(i) = self.0.binary_search(&(a, b)) {
+            self.0.insert(i, (a, b));
         }
     }
 }
+
+/// Which responders may act on a private operator's systems: (responder,
+/// owner). A government responder is let in by the operator's own report,
+/// so an operator that reports late is helped late.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseAccess(pub OrgPairs);
+
+/// Assistance already sent: (lender, borrower). A lender sends one team to
+/// each organisation that asks, so requests cannot drain it.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssistanceSent(pub OrgPairs);
 
 /// Turn each inject fired, if it has.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]

@@ -141,6 +141,7 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     world.insert_resource(Counters::default());
     world.insert_resource(Hunts::default());
     world.insert_resource(ResponseAccess::default());
+    world.insert_resource(AssistanceSent::default());
     world.insert_resource(HashThisTurn::default());
     world.insert_resource(LastHash::default());
 }

@@ -1272,6 +1272,7 @@ mod tests {
             Refusal::NoRecipients,
             Refusal::SelfAssistance,
             Refusal::NoStaffToLend,
+            Refusal::AlreadyAssisted,
             Refusal::AlertAtMaximum,
             Refusal::AlreadyConsulted,
             Refusal::LiaisonActive,

@@ -152,7 +152,10 @@ pub fn deliver_messages(world: &mut World) {
         }
         // An operator's report lets the responder it reaches into its systems.
         if m.report {
-            world.resource_mut::<ResponseAccess>().grant(m.to, m.from);
+            world
+                .resource_mut::<ResponseAccess>()
+                .0
+                .insert(m.to, m.from);
         }
         if !m.facts.compromises.is_empty()
             && rules.organisations[m.to as usize].kind.is_government()

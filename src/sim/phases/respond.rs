@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario, Tuning};
+use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario};
 use crate::sim::Phase;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
@@ -127,7 +127,7 @@ fn take_effect(
                 );
             }
         }
-        Action::RequestAssistance { from } => lend_staff(world, t, *from, org),
+        Action::RequestAssistance { from } => lend_staff(world, rules, *from, org),
         Action::PublicStatement => {
             world
                 .resource_mut::<Politics>()
@@ -272,12 +272,15 @@ fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx
 }
 
 /// A share of the lender's capacity moves over, for the rest of the scenario.
-fn lend_staff(world: &mut World, t: &Tuning, from: OrgIdx, to: OrgIdx) {
+fn lend_staff(world: &mut World, rules: &Scenario, from: OrgIdx, to: OrgIdx) {
+    let t = &rules.tuning;
+    if world.resource::<AssistanceSent>().0.has(from, to) {
+        return;
+    }
     let lender = effects::org_entity(world, from);
     let lent = match world.get_mut::<Staff>(lender) {
         Some(mut s) => {
-            let share = u64::from(s.capacity) * u64::from(t.assistance_share) / 1000;
-            let lent = (share as u32).max(1).min(s.available());
+            let lent = crate::sim::decision::assistance_size(rules, from, s.available());
             s.capacity -= lent;
             lent
         }
@@ -286,6 +289,7 @@ fn lend_staff(world: &mut World, t: &Tuning, from: OrgIdx, to: OrgIdx) {
     if lent == 0 {
         return;
     }
+    world.resource_mut::<AssistanceSent>().0.insert(from, to);
     let borrower = effects::org_entity(world, to);
     if let Some(mut s) = world.get_mut::<Staff>(borrower) {
         s.capacity += lent;

@@ -7,7 +7,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kizuna::policy::PolicyKind;
 use kizuna::scenario::load::{LoadOptions, load_builtin};
 use kizuna::session::Controller;
-use kizuna::sweep::{Plan, SeedRange, Shard, plan, run};
+use kizuna::sweep::{Plan, default_jobs, plan, run};
 
 const SEEDS: u64 = 10_000;
 
@@ -21,15 +21,8 @@ fn sweep_10k(c: &mut Criterion) {
         Ok(a) => a,
         Err(e) => panic!("arms: {e:?}"),
     };
-    let plan = Plan {
-        arms,
-        seeds: SeedRange {
-            start: 0,
-            end: SEEDS,
-        },
-        shard: Shard::WHOLE,
-    };
-    let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let plan = Plan::whole(arms, 0..SEEDS);
+    let jobs = default_jobs();
     let mut group = c.benchmark_group("sweep");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(60));

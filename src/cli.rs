@@ -573,9 +573,7 @@ fn sweep_cmd(args: &SweepArgs) -> ExitCode {
         seeds: args.seeds,
         shard: args.shard,
     };
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let jobs = args.jobs.unwrap_or_else(sweep::default_jobs);
     if jobs == 0 {
         return fail("--jobs must be at least 1");
     }

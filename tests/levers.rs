@@ -10,7 +10,7 @@ use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin};
 use kizuna::scenario::params;
 use kizuna::session::Controller;
 use kizuna::sweep::plan::{self, Arm};
-use kizuna::sweep::{Plan, SeedRange, Shard, Summary, run, summarise};
+use kizuna::sweep::{Plan, Summary, run, summarise};
 
 /// Seeds per arm: enough for the intervals below, few enough for a debug
 /// build.
@@ -48,15 +48,7 @@ fn sweep_teams(
     let vary: Vec<String> = vary.iter().map(|s| s.to_string()).collect();
     let vs: Vec<(String, Controller)> = vs.iter().map(|(t, c)| (t.to_string(), *c)).collect();
     let arms: Vec<Arm> = plan::arms(&loaded, &controllers, &vs, &vary).expect("arms are valid");
-    let plan = Plan {
-        arms,
-        seeds: SeedRange {
-            start: 0,
-            end: SEEDS,
-        },
-        shard: Shard::WHOLE,
-    };
-    summarise(&run(&plan, 2, &|| {}))
+    summarise(&run(&Plan::whole(arms, 0..SEEDS), 2, &|| {}))
 }
 
 /// The paired difference (arm − base) of `metric` ("score" or a metric

@@ -73,7 +73,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
 
         // Systems that are down come back from backups, whatever brought
         // them down.
-        for &asset in view.actionable_assets(org).iter() {
+        for &asset in mine.iter() {
             if view.availability()[asset as usize] < DOWN
                 && view.defences(asset).is_some_and(|d| d.backups_intact)
             {
@@ -109,7 +109,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         // run a threat hunt, or out of staff with compromises to handle,
         // asks an ally for people.
         let hunt_cost = view.decision_rule(DecisionKind::Hunt).spec.staff;
-        let exposed = view.actionable_assets(org).iter().any(|&a| {
+        let exposed = mine.iter().any(|&a| {
             view.assets()[a as usize].internet_facing || known.iter().any(|k| k.asset == a)
         });
         let responsible = exposed || o.has(Authority::IncidentResponse);
@@ -282,19 +282,10 @@ fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
 }
 
 /// The team's own estimate of harm: the criticality-weighted share of
-/// services it sees down (availability is public), permille — counted only
-/// once it knows of an intrusion, since an outage alone is no attack.
+/// services down, which everyone sees, counted only once the team knows of
+/// an intrusion, since an outage alone is no attack.
 fn estimated_harm(view: &TeamView, under_attack: bool) -> u16 {
-    if !under_attack {
-        return 0;
-    }
-    let (mut lost, mut total) = (0u64, 0u64);
-    for (asset, &availability) in view.assets().iter().zip(view.availability()) {
-        let weight = u64::from(asset.criticality);
-        lost += weight * u64::from(1000 - availability.min(1000));
-        total += weight * 1000;
-    }
-    (lost * 1000).checked_div(total).unwrap_or(0) as u16
+    if under_attack { view.impact() } else { 0 }
 }
 
 /// Public attribution only on corroborated evidence: enough independent

@@ -91,14 +91,19 @@ impl<'v, 'a> Plan<'v, 'a> {
         self.queued.get(&org).copied().unwrap_or(0)
     }
 
-    /// Staff the organisation still has free after what is planned.
-    pub fn free(&self, org: u16) -> u32 {
-        let available = self
+    /// Staff the organisation had free at the start of the turn (looked
+    /// up once).
+    fn available(&mut self, org: u16) -> u32 {
+        let view = self.view;
+        *self
             .available
-            .get(&org)
-            .copied()
-            .unwrap_or_else(|| self.view.staff(org).map_or(0, |s| s.available()));
-        available.saturating_sub(self.queued(org))
+            .entry(org)
+            .or_insert_with(|| view.staff(org).map_or(0, |s| s.available()))
+    }
+
+    /// Staff the organisation still has free after what is planned.
+    pub fn free(&mut self, org: u16) -> u32 {
+        self.available(org).saturating_sub(self.queued(org))
     }
 
     /// Adds the decision if it is legal now and not already planned. A
@@ -119,11 +124,7 @@ impl<'v, 'a> Plan<'v, 'a> {
         // Staff is what runs out first; a cheap look before the full check.
         let queued = self.queued(d.org);
         let cost = self.view.staff_cost(&d);
-        let available = *self
-            .available
-            .entry(d.org)
-            .or_insert_with(|| self.view.staff(d.org).map_or(0, |s| s.available()));
-        if queued + cost > available {
+        if queued + cost > self.available(d.org) {
             return false;
         }
         if self.planned.contains(&d) || self.view.check(&d, queued).is_err() {

@@ -83,9 +83,6 @@ impl<'w> SimRead<'w> {
     pub fn campaign(&self, attacker: AttackerIdx) -> &'w Campaign {
         self.component(self.index.attackers[attacker as usize])
     }
-    pub fn response_access(&self) -> &'w ResponseAccess {
-        self.world.resource::<ResponseAccess>()
-    }
     pub fn politics(&self) -> &'w Politics {
         self.politics
             .get_or_init(|| self.world.resource::<Politics>())
@@ -203,13 +200,11 @@ impl CheckState for WorldCheck<'_> {
         self.read.campaign(attacker).infrastructure
     }
     fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
-        self.read.response_access().0.has(responder, owner)
+        let access = &self.read.world.resource::<ResponseAccess>().0;
+        access.has(responder, owner)
     }
     fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool {
-        self.read
-            .world
-            .resource::<AssistanceSent>()
-            .0
-            .has(lender, borrower)
+        let sent = &self.read.world.resource::<AssistanceSent>().0;
+        sent.has(lender, borrower)
     }
 }

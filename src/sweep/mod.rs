@@ -14,6 +14,6 @@ pub mod stats;
 pub mod table;
 
 pub use plan::{Arm, Plan, SeedRange, Shard};
-pub use run::run;
+pub use run::{default_jobs, run};
 pub use stats::{Summary, summarise};
 pub use table::{Format, Row, Table};

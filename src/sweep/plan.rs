@@ -112,6 +112,18 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Every arm over every seed of `seeds`, in one process.
+    pub fn whole(arms: Vec<Arm>, seeds: std::ops::Range<u64>) -> Plan {
+        Plan {
+            arms,
+            seeds: SeedRange {
+                start: seeds.start,
+                end: seeds.end,
+            },
+            shard: Shard::WHOLE,
+        }
+    }
+
     /// The seeds this process runs.
     pub fn seeds_here(&self) -> SeedRange {
         self.shard.slice(self.seeds)

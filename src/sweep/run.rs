@@ -9,6 +9,11 @@ use crate::session::Session;
 use super::plan::Plan;
 use super::table::{Row, Table, row_of};
 
+/// Worker threads when none are asked for: the cores available.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 /// Runs the plan's shard on `jobs` threads; `progress` is told after each
 /// run (from any thread).
 pub fn run(plan: &Plan, jobs: usize, progress: &(dyn Fn() + Sync)) -> Table {

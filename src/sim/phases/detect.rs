@@ -82,11 +82,7 @@ fn detection_bp(
     let knowledge = &world
         .get::<Knowledge>(index.orgs[org as usize])
         .map(|k| &k.0);
-    if knowledge.is_some_and(|k| {
-        k.compromises
-            .binary_search_by(|k| (k.asset, k.attacker).cmp(&(c.asset, c.attacker)))
-            .is_ok()
-    }) {
+    if knowledge.is_some_and(|k| k.knows_compromise(c.asset, c.attacker)) {
         return 0;
     }
     let asset = index.assets[c.asset as usize];

@@ -157,9 +157,7 @@ pub fn deliver_messages(world: &mut World) {
                 .0
                 .insert(m.to, m.from);
         }
-        if !m.facts.compromises.is_empty()
-            && rules.organisations[m.to as usize].kind.is_government()
-        {
+        if !m.facts.compromises.is_empty() && recipient.kind.is_government() {
             world
                 .resource_mut::<Metrics>()
                 .government_aware

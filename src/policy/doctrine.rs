@@ -23,7 +23,7 @@
 //! 9. Decisions that speak for the team (a statement, the alert level,
 //!    Article 5, a liaison) are taken by one organisation a turn.
 
-use crate::scenario::model::{Authority, DecisionKind, OrgIdx, OrganisationKind};
+use crate::scenario::model::{AssetIdx, Authority, DecisionKind, OrgIdx, OrganisationKind};
 use crate::session::view::TeamView;
 use crate::sim::decision::{Action, Decision, Tlp};
 
@@ -37,7 +37,12 @@ const KEEP_RUNNING_CRITICALITY: u8 = 4;
 pub fn decide(view: &TeamView) -> Vec<Decision> {
     let mut plan = Plan::new(view);
     let team_known = view.known_compromises();
-    for &org in view.my_orgs() {
+    let actionable: Vec<_> = view
+        .my_orgs()
+        .iter()
+        .map(|&org| view.actionable_assets(org))
+        .collect();
+    for (&org, mine) in view.my_orgs().iter().zip(&actionable) {
         let o = &view.organisations()[org as usize];
         // Each organisation acts on what it knows itself: what another
         // member of the team has not yet reported does not move it, so a
@@ -52,7 +57,6 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         }
 
         // Respond to what is known on assets this organisation may touch.
-        let mine = view.actionable_assets(org);
         for k in known {
             let asset = &view.assets()[k.asset as usize];
             if mine.binary_search(&k.asset).is_ok() {
@@ -126,7 +130,7 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
         }
     }
     harden(view, &mut plan);
-    hunt(view, &mut plan);
+    hunt(view, &mut plan, &actionable);
     plan.decisions
 }
 
@@ -134,14 +138,14 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
 /// asset a turn, going round its assets most critical first; once it holds
 /// an attacker's indicators (detection doubles with them) it hunts as many
 /// as its free staff allows, so more staff finds more.
-fn hunt(view: &TeamView, plan: &mut Plan) {
+fn hunt(view: &TeamView, plan: &mut Plan, actionable: &[std::borrow::Cow<[AssetIdx]>]) {
     let hunt_cost = view.decision_rule(DecisionKind::Hunt).spec.staff;
     let share_reserve = view.decision_rule(DecisionKind::ShareIntel).spec.staff + 1;
-    for &org in view.my_orgs() {
+    for (&org, mine) in view.my_orgs().iter().zip(actionable) {
         let alerted = view
             .knowledge(org)
             .is_some_and(|k| !k.indicators.is_empty());
-        let mut mine: Vec<u32> = view.actionable_assets(org).to_vec();
+        let mut mine: Vec<AssetIdx> = mine.to_vec();
         if mine.is_empty() {
             continue;
         }

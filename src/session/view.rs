@@ -78,7 +78,11 @@ impl<'a> TeamView<'a> {
         let team = &ownership.by_team[self.team as usize];
         let check = WorldCheck::new_from(self.read.clone());
         let assets = self.assets();
-        let allowed = |a: &AssetIdx| decision::may_act_for(&check, org, assets[*a as usize].owner);
+        // Access is granted per owner: decide it once for each.
+        let owners: Vec<bool> = (0..self.organisations().len())
+            .map(|owner| decision::may_act_for(&check, org, owner as OrgIdx))
+            .collect();
+        let allowed = |a: &AssetIdx| owners[assets[*a as usize].owner as usize];
         if team.iter().all(allowed) {
             Cow::Borrowed(team)
         } else {
@@ -115,7 +119,11 @@ impl<'a> TeamView<'a> {
     }
     /// Compromises any of the team's organisations knows of, deduplicated.
     pub fn known_compromises(&self) -> Vec<KnownCompromise> {
-        self.team_facts().compromises
+        let mut all = Facts::default();
+        for &o in self.orgs {
+            all.merge_compromises(self.read.knowledge(o));
+        }
+        all.compromises
     }
     /// Everything the team knows, merged.
     pub fn team_facts(&self) -> Facts {

@@ -120,7 +120,7 @@ pub struct IntelMessage {
     pub from: OrgIdx,
     pub to: OrgIdx,
     pub tlp: Tlp,
-    pub facts: Facts,
+    pub facts: std::sync::Arc<Facts>,
     pub sent: u32,
     pub arrives: u32,
     /// An automatic report under the sender's reporting rules.

@@ -90,8 +90,9 @@ pub enum Event {
         to: OrgIdx,
         tlp: Tlp,
         report: bool,
-        /// What the message said, for the recipient's inbox.
-        facts: Facts,
+        /// What the message said, for the recipient's inbox (shared with
+        /// every recipient of the same message).
+        facts: std::sync::Arc<Facts>,
     },
     /// Shared intel leaked from its recipient (it reaches the press).
     IntelLeaked {

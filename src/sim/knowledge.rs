@@ -1,6 +1,8 @@
 //! Facts an organisation knows: detections, indicators, attribution leads.
 //! Kept sorted so merging, hashing and iteration are deterministic.
 
+use std::cmp::Ordering;
+
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx};
@@ -131,17 +133,38 @@ impl Facts {
         }
     }
 
-    /// Merges another organisation's facts into ours (shared intel).
+    /// Merges another organisation's facts into ours (shared intel). Both
+    /// sides are sorted, so one pass over each; only new entries are cloned.
     pub fn merge(&mut self, other: &Facts) {
-        for c in &other.compromises {
-            self.add_compromise(c.asset, c.attacker, c.seen);
-        }
-        for &a in &other.indicators {
-            self.add_indicator(a);
-        }
-        for l in &other.leads {
-            self.add_lead(l.attacker, &l.points_to, l.source, l.weight);
-        }
+        merge_sorted(
+            &mut self.compromises,
+            &other.compromises,
+            |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
+            |mine, theirs| mine.seen = mine.seen.min(theirs.seen),
+        );
+        merge_sorted(&mut self.indicators, &other.indicators, Ord::cmp, |_, _| {});
+        merge_sorted(
+            &mut self.leads,
+            &other.leads,
+            |a, b| {
+                (a.attacker, a.points_to.as_str(), a.source).cmp(&(
+                    b.attacker,
+                    b.points_to.as_str(),
+                    b.source,
+                ))
+            },
+            |mine, theirs| mine.weight = mine.weight.max(theirs.weight),
+        );
+    }
+
+    /// Merges only the compromises of another's facts.
+    pub fn merge_compromises(&mut self, other: &Facts) {
+        merge_sorted(
+            &mut self.compromises,
+            &other.compromises,
+            |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
+            |mine, theirs| mine.seen = mine.seen.min(theirs.seen),
+        );
     }
 
     /// Every hypothesis about who sponsors `attacker`, strongest first:
@@ -174,6 +197,57 @@ impl Facts {
     }
 }
 
+/// Merges sorted `theirs` into sorted `mine` in the order `cmp`: entries
+/// that compare equal are combined with `combine`, new ones cloned in.
+fn merge_sorted<T: Clone>(
+    mine: &mut Vec<T>,
+    theirs: &[T],
+    cmp: impl Fn(&T, &T) -> Ordering,
+    combine: impl Fn(&mut T, &T),
+) {
+    if theirs.is_empty() {
+        return;
+    }
+    // Intel is mostly resent: when every entry is already known, combine
+    // in place without building a new list.
+    let mut known = mine.iter_mut().peekable();
+    let all_known = theirs.iter().all(|t| {
+        while known.next_if(|m| cmp(m, t) == Ordering::Less).is_some() {}
+        match known.peek_mut() {
+            Some(m) if cmp(m, t) == Ordering::Equal => {
+                combine(m, t);
+                true
+            }
+            _ => false,
+        }
+    });
+    if all_known {
+        return;
+    }
+    let old = std::mem::take(mine);
+    let mut merged: Vec<T> = Vec::with_capacity(old.len().max(theirs.len()));
+    let push = |merged: &mut Vec<T>, t: &T| match merged.last_mut() {
+        Some(last) if cmp(last, t) == Ordering::Equal => combine(last, t),
+        _ => merged.push(t.clone()),
+    };
+    let mut theirs = theirs.iter().peekable();
+    for entry in old {
+        while let Some(t) = theirs.next_if(|t| cmp(t, &entry) == Ordering::Less) {
+            push(&mut merged, t);
+        }
+        merged.push(entry);
+        while let Some(t) =
+            theirs.next_if(|t| merged.last().is_some_and(|e| cmp(t, e) == Ordering::Equal))
+        {
+            push(&mut merged, t);
+        }
+    }
+    for t in theirs {
+        push(&mut merged, t);
+    }
+    *mine = merged;
+}
+
 /// One answer to "who is behind it", with the evidence for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hypothesis<'a> {
@@ -187,6 +261,46 @@ pub struct Hypothesis<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn facts_from(entries: &[(u32, u16, u32, u8)]) -> Facts {
+        let mut f = Facts::default();
+        for &(asset, attacker, turn, name) in entries {
+            f.add_compromise(asset, attacker, turn);
+            f.add_indicator(attacker);
+            f.add_lead(
+                attacker,
+                ["GRU", "Lazarus", "APT10"][usize::from(name % 3)],
+                asset as u16,
+                turn,
+            );
+        }
+        f
+    }
+
+    proptest! {
+        /// The one-pass merge gives exactly what adding each entry would.
+        #[test]
+        fn merge_equals_adding_one_by_one(
+            ours in prop::collection::vec((0u32..6, 0u16..3, 0u32..9, 0u8..3), 0..12),
+            theirs in prop::collection::vec((0u32..6, 0u16..3, 0u32..9, 0u8..3), 0..12),
+        ) {
+            let mut merged = facts_from(&ours);
+            merged.merge(&facts_from(&theirs));
+            let mut added = facts_from(&ours);
+            let other = facts_from(&theirs);
+            for c in &other.compromises {
+                added.add_compromise(c.asset, c.attacker, c.seen);
+            }
+            for &a in &other.indicators {
+                added.add_indicator(a);
+            }
+            for l in &other.leads {
+                added.add_lead(l.attacker, &l.points_to, l.source, l.weight);
+            }
+            prop_assert_eq!(merged, added);
+        }
+    }
 
     #[test]
     fn merge_is_order_independent_and_deduplicates() {

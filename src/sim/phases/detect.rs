@@ -164,6 +164,7 @@ fn record_detection(
 /// to those it reports to only after its reporting delay.
 pub fn report(world: &mut World, rules: &Scenario, org: OrgIdx, facts: Facts, turn: u32) {
     let o = &rules.organisations[org as usize];
+    let facts = std::sync::Arc::new(facts);
     for &to in &o.reports_to {
         let arrives = turn + o.reporting_delay + intel::delay(world, rules, org, to);
         intel::send(

@@ -74,7 +74,7 @@ pub fn send(
     from: OrgIdx,
     to: OrgIdx,
     tlp: Tlp,
-    facts: Facts,
+    facts: std::sync::Arc<Facts>,
     sent: u32,
     arrives: u32,
     report: bool,

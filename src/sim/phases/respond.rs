@@ -110,6 +110,7 @@ fn take_effect(
                 .get::<Knowledge>(effects::org_entity(world, org))
                 .map(|k| k.0.for_tlp(*tlp))
                 .unwrap_or_default();
+            let facts = std::sync::Arc::new(facts);
             for &recipient in to {
                 if recipient == org {
                     continue;

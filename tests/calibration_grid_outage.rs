@@ -27,12 +27,14 @@ const UKRAINE_CUSTOMERS: u64 = 225_000;
 
 /// Final state hashes of seed 1 (idle, doctrine). A model change that moves
 /// them must update them on purpose and note it in CHANGELOG.md.
-const GOLDEN_GRID_OUTAGE: [&str; 2] = ["994504201fa415be", "19bc86437a6b76d2"];
+const GOLDEN_GRID_OUTAGE: [&str; 2] = ["994504201fa415be", "eaa6007e7206d22e"];
 
 struct Outcome {
     score: u32,
     customer_hours: u64,
     article5: Option<u32>,
+    /// First turn the harm passed the scenario's escalation threshold.
+    harm_reached: Option<u32>,
     escalation: ObjectiveStatus,
     hash: String,
 }
@@ -44,12 +46,13 @@ fn scenario() -> Loaded {
 fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
     let mut s = scenario_runs::played(loaded, seed, policy);
     let escalate = scenario_runs::objective_index(loaded, "escalate");
-    let (score, customer_hours, article5, escalation) = {
+    let (score, customer_hours, article5, harm_reached, escalation) = {
         let read = s.sim().read();
         (
             read.objectives().score,
             read.metrics().customer_minutes_lost / 60,
             read.politics().article5_turn,
+            read.metrics().escalation_reached,
             read.objectives().status[escalate],
         )
     };
@@ -57,6 +60,7 @@ fn play(loaded: &Loaded, seed: u64, policy: PolicyKind) -> Outcome {
         score,
         customer_hours,
         article5,
+        harm_reached,
         escalation,
         hash: hex(s.state_hash()),
     }
@@ -114,12 +118,22 @@ fn idle_looks_like_ukraine_and_doctrine_does_clearly_better() {
         escalation_failed * 100 >= 75 * SEEDS as usize,
         "escalation failed on only {escalation_failed}/{SEEDS} idle seeds"
     );
-    // Doctrine never consults too early.
+    // Doctrine judges by its own estimate of harm, set above the scoring
+    // threshold: it never consults before the harm warrants it, but may
+    // consult late (or not at all) when the harm stays just above it.
     assert!(
-        doctrine
-            .iter()
-            .all(|o| o.escalation != ObjectiveStatus::Failed || o.article5.is_none()),
+        doctrine.iter().all(|o| o
+            .article5
+            .is_none_or(|asked| o.harm_reached.is_some_and(|r| r <= asked))),
         "doctrine consulted under Article 5 before the threshold"
+    );
+    let late = doctrine
+        .iter()
+        .filter(|o| o.escalation == ObjectiveStatus::Failed)
+        .count();
+    assert!(
+        late * 100 <= 25 * SEEDS as usize,
+        "doctrine's escalation failed on {late}/{SEEDS} seeds"
     );
 
     // Doctrine beats idle, seed by seed, and by a wide margin.

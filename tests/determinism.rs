@@ -59,7 +59,7 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["a3eed6b66f9132c4", "6d7f9b53e717e66d", "35c591bde6437f06"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["a3eed6b66f9132c4", "764e1bb263f7f09c", "35c591bde6437f06"];
 const GOLDEN_EXERCISE: [&str; 3] = ["6acb1913ab35544f", "fb76e1b3a8b83e78", "0db34d3d24c4a9ab"];
 
 #[test]

@@ -130,6 +130,25 @@ fn the_standing_liaison_is_worth_having() {
 }
 
 #[test]
+fn trust_gates_what_is_shared_and_leaks_cost_the_alliance() {
+    let (no_red, green_only, no_leak_cost) = (
+        "tuning.tlp_red_trust=1001",
+        "tuning.tlp_amber_trust=1001",
+        "tuning.leak_alliance_cost=0",
+    );
+    let s = sweep("tokyo-games", &[], &[no_red, green_only, no_leak_cost], &[]);
+    // Leads travel only at RED: without it no attribution is corroborated.
+    lowers(&s, no_red, "correct_attributions");
+    // At GREEN nothing marked can leak, but partners learn later and the
+    // day goes worse.
+    raises(&s, green_only, "alliance_trust");
+    raises(&s, green_only, "first_detection_by_government");
+    raises(&s, green_only, "peak_impact");
+    // Marked intel does leak from Japanese recipients, at the ally's cost.
+    raises(&s, no_leak_cost, "alliance_trust");
+}
+
+#[test]
 fn late_reporting_costs_time_and_outcome_monotonically() {
     let delays = [0u32, 3, 6, 12, 30];
     let vary = format!(
@@ -147,14 +166,17 @@ fn late_reporting_costs_time_and_outcome_monotonically() {
         &[],
     );
     let mut scores = vec![0.0];
+    let mut records = vec![0.0];
     for d in &delays[1..] {
         let arm = format!("organisations.jps.reporting_delay={d}");
         let (score, _, _) = diff(&s, &arm, "score");
         scores.push(score);
+        records.push(diff(&s, &arm, "records_lost").0);
         if *d >= 6 {
+            // Police take servers down on the victim's complaint: the later
+            // it comes, the more records leave.
             lowers(&s, &arm, "score");
-            let (records, _, _) = diff(&s, &arm, "records_lost");
-            assert!(records > 0.0, "a {d}-day delay should lose more records");
+            raises(&s, &arm, "records_lost");
         }
         if *d <= 12 {
             // Past the scenario's length, fewer seeds ever tell the
@@ -165,6 +187,10 @@ fn late_reporting_costs_time_and_outcome_monotonically() {
     assert!(
         scores.windows(2).all(|w| w[1] <= w[0]),
         "the score should fall as the delay grows: {scores:?}"
+    );
+    assert!(
+        records.windows(2).all(|w| w[1] >= w[0]),
+        "records lost should grow with the delay: {records:?}"
     );
 }
 
@@ -238,8 +264,21 @@ fn takedowns_slow_exfiltration_but_cannot_stop_a_staged_wiper() {
 #[test]
 fn false_flags_cost_attribution() {
     let s = sweep("tokyo-games", &[], &["attackers.od.false_flags=[]"], &[]);
-    lowers(&s, "attackers.od.false_flags=[]", "wrong_attributions");
+    // Corroboration takes time: false flags hold back a correct public
+    // attribution and the alliance trust it earns...
+    raises(&s, "attackers.od.false_flags=[]", "correct_attributions");
     raises(&s, "attackers.od.false_flags=[]", "alliance_trust");
+    // ...but doctrine waits for it rather than name the wrong sponsor.
+    let wrong = s.arms[0]
+        .metrics
+        .iter()
+        .find(|m| m.name == "wrong_attributions")
+        .and_then(|m| m.mean)
+        .expect("the metric is measured");
+    assert!(
+        wrong < 0.05,
+        "doctrine attributed wrongly {wrong} times a run"
+    );
 }
 
 #[test]

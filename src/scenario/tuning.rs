@@ -88,6 +88,8 @@ tuning_table! {
     allied_active_defence_public_trust: i16,
     /// Attacker servers a law-enforcement takedown removes.
     takedown_servers: u16,
+    /// A takedown's chance of success, permille of the catalogue's, while no victim has reported to the law-enforcement body: seizing servers needs a case.
+    takedown_without_complaint: u16,
     /// Attacker servers an active-defence operation removes.
     active_defence_servers: u16,
     /// Public trust lost by each rise of the national alert level, permille.

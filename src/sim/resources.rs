@@ -114,6 +114,11 @@ impl OrgPairs {
     pub fn has(&self, a: OrgIdx, b: OrgIdx) -> bool {
         self.0.binary_search(&(a, b)).is_ok()
     }
+    /// Whether any pair starts with `a`.
+    pub fn has_first(&self, a: OrgIdx) -> bool {
+        let i = self.0.partition_point(|&(x, _)| x < a);
+        self.0.get(i).is_some_and(|&(x, _)| x == a)
+    }
     pub fn insert(&mut self, a: OrgIdx, b: OrgIdx) {
         if let Err(i) = self.0.binary_search(&(a, b)) {
             self.0.insert(i, (a, b));
@@ -123,7 +128,8 @@ impl OrgPairs {
 
 /// Which responders may act on a private operator's systems: (responder,
 /// owner). A government responder is let in by the operator's own report,
-/// so an operator that reports late is helped late.
+/// so an operator that reports late is helped late. A report to the police
+/// is also the complaint that opens their case (see takedowns).
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseAccess(pub OrgPairs);
 

@@ -30,7 +30,17 @@ pub fn complete_actions(
             s.committed = s.committed.saturating_sub(action.staff);
         }
         let spec = &rules.decision(action.decision.action.kind()).spec;
-        if !rng.chance_bp(u32::from(spec.success)) {
+        let mut success = u32::from(spec.success);
+        // Police seize servers on a case, opened by a victim's complaint.
+        if matches!(action.decision.action, Action::Takedown { .. })
+            && !world
+                .resource::<ResponseAccess>()
+                .0
+                .has_first(action.decision.org)
+        {
+            success = success * u32::from(rules.tuning.takedown_without_complaint) / 1000;
+        }
+        if !rng.chance_bp(success) {
             world.resource_mut::<TurnLog>().push(Event::ActionFailed {
                 decision: action.decision,
             });

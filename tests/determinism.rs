@@ -59,8 +59,8 @@ fn golden_hashes_of_the_shipped_scenarios() {
     );
 }
 
-const GOLDEN_TUTORIAL: [&str; 3] = ["a3eed6b66f9132c4", "764e1bb263f7f09c", "35c591bde6437f06"];
-const GOLDEN_EXERCISE: [&str; 3] = ["6acb1913ab35544f", "fb76e1b3a8b83e78", "0db34d3d24c4a9ab"];
+const GOLDEN_TUTORIAL: [&str; 3] = ["81b90957b8644d48", "7c4a82c8f8ae62ae", "9c5b0fb12e05f842"];
+const GOLDEN_EXERCISE: [&str; 3] = ["8c7fd80521917ab8", "a9b6a19f1e44f830", "7107923556a30401"];
 
 #[test]
 fn a_logged_session_replays_bit_for_bit() {

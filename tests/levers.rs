@@ -265,9 +265,10 @@ fn takedowns_slow_exfiltration_but_cannot_stop_a_staged_wiper() {
 fn false_flags_cost_attribution() {
     let s = sweep("tokyo-games", &[], &["attackers.od.false_flags=[]"], &[]);
     // Corroboration takes time: false flags hold back a correct public
-    // attribution and the alliance trust it earns...
+    // attribution and the public trust it earns...
     raises(&s, "attackers.od.false_flags=[]", "correct_attributions");
-    raises(&s, "attackers.od.false_flags=[]", "alliance_trust");
+    raises(&s, "attackers.od.false_flags=[]", "public_trust");
+    raises(&s, "attackers.od.false_flags=[]", "score");
     // ...but doctrine waits for it rather than name the wrong sponsor.
     let wrong = s.arms[0]
         .metrics

@@ -224,6 +224,12 @@ fn facts(enc: &mut Encoder, f: &Facts) {
         enc.u16(l.source);
         enc.u32(l.weight);
     }
+    enc.len(f.cleared.len());
+    for e in &f.cleared {
+        enc.u32(e.asset);
+        enc.u16(e.attacker);
+        enc.u32(e.turn);
+    }
 }
 
 pub fn decision(enc: &mut Encoder, d: &Decision) {

@@ -15,6 +15,18 @@ pub struct Facts {
     pub indicators: Vec<AttackerIdx>,
     /// Attribution leads, sorted by (attacker, points_to, source).
     pub leads: Vec<Lead>,
+    /// Intrusions this organisation's team has evicted, sorted by (asset,
+    /// attacker), with the latest turn: a report sighted no later than
+    /// that is stale and is not believed again. Never shared.
+    #[serde(default)]
+    pub cleared: Vec<KnownEviction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct KnownEviction {
+    pub asset: AssetIdx,
+    pub attacker: AttackerIdx,
+    pub turn: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -34,6 +46,7 @@ pub struct Lead {
 }
 
 impl Facts {
+    /// Nothing worth sharing (what the team has cleared is not shared).
     pub fn is_empty(&self) -> bool {
         self.compromises.is_empty() && self.indicators.is_empty() && self.leads.is_empty()
     }
@@ -56,6 +69,7 @@ impl Facts {
             } else {
                 Vec::new()
             },
+            cleared: Vec::new(),
         }
     }
 
@@ -84,9 +98,47 @@ impl Facts {
         }
     }
 
-    pub fn forget_compromise(&mut self, asset: AssetIdx, attacker: AttackerIdx) {
+    /// The intrusion was evicted on `turn`: forgotten, and remembered as
+    /// cleared so older sightings reported later are not believed.
+    pub fn clear_compromise(&mut self, asset: AssetIdx, attacker: AttackerIdx, turn: u32) {
         self.compromises
             .retain(|k| !(k.asset == asset && k.attacker == attacker));
+        merge_sorted(
+            &mut self.cleared,
+            &[KnownEviction {
+                asset,
+                attacker,
+                turn,
+            }],
+            |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
+            |mine, theirs| mine.turn = mine.turn.max(theirs.turn),
+        );
+    }
+
+    /// Whether a sighting of this intrusion on `seen` predates an eviction
+    /// the team carried out.
+    pub fn is_stale(&self, asset: AssetIdx, attacker: AttackerIdx, seen: u32) -> bool {
+        self.cleared
+            .binary_search_by(|e| (e.asset, e.attacker).cmp(&(asset, attacker)))
+            .is_ok_and(|i| self.cleared[i].turn >= seen)
+    }
+
+    /// Merges a message from another organisation: as [`Facts::merge`],
+    /// except sightings of intrusions the team has since evicted.
+    pub fn merge_report(&mut self, report: &Facts) {
+        if report
+            .compromises
+            .iter()
+            .any(|c| self.is_stale(c.asset, c.attacker, c.seen))
+        {
+            let mut fresh = report.clone();
+            fresh
+                .compromises
+                .retain(|c| !self.is_stale(c.asset, c.attacker, c.seen));
+            self.merge(&fresh);
+        } else {
+            self.merge(report);
+        }
     }
 
     pub fn add_indicator(&mut self, attacker: AttackerIdx) -> bool {
@@ -143,6 +195,12 @@ impl Facts {
             |mine, theirs| mine.seen = mine.seen.min(theirs.seen),
         );
         merge_sorted(&mut self.indicators, &other.indicators, Ord::cmp, |_, _| {});
+        merge_sorted(
+            &mut self.cleared,
+            &other.cleared,
+            |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
+            |mine, theirs| mine.turn = mine.turn.max(theirs.turn),
+        );
         merge_sorted(
             &mut self.leads,
             &other.leads,
@@ -322,6 +380,35 @@ mod tests {
         assert_eq!(ab.compromises.len(), 2);
         assert_eq!(ab.compromises[1].seen, 2, "earliest sighting wins");
         assert_eq!(ab.best_attribution(0), Some(("GRU", 400)));
+    }
+
+    #[test]
+    fn a_report_older_than_our_eviction_is_not_believed_again() {
+        let mut ours = Facts::default();
+        ours.add_compromise(4, 0, 3);
+        ours.clear_compromise(4, 0, 6);
+        assert!(!ours.knows_compromise(4, 0));
+
+        let mut stale = Facts::default();
+        stale.add_compromise(4, 0, 5);
+        stale.add_indicator(0);
+        ours.merge_report(&stale);
+        assert!(!ours.knows_compromise(4, 0), "seen on 5, evicted on 6");
+        assert!(
+            ours.knows_attacker(0),
+            "the rest of the report still counts"
+        );
+
+        let mut fresh = Facts::default();
+        fresh.add_compromise(4, 0, 7);
+        ours.merge_report(&fresh);
+        assert!(ours.knows_compromise(4, 0), "seen again after the eviction");
+        assert!(
+            ours.for_tlp(crate::sim::decision::Tlp::Red)
+                .cleared
+                .is_empty(),
+            "what we cleared is never shared"
+        );
     }
 
     #[test]

@@ -135,7 +135,10 @@ pub fn deliver_messages(world: &mut World) {
             let mut news = Facts::default();
             for c in &m.facts.compromises {
                 let own = rules.assets[c.asset as usize].owner == m.to;
-                if own && !k.0.knows_compromise(c.asset, c.attacker) {
+                if own
+                    && !k.0.knows_compromise(c.asset, c.attacker)
+                    && !k.0.is_stale(c.asset, c.attacker, c.seen)
+                {
                     news.add_compromise(c.asset, c.attacker, clock.turn);
                     news.add_indicator(c.attacker);
                 }
@@ -145,7 +148,7 @@ pub fn deliver_messages(world: &mut World) {
             }
         }
         if let Some(mut k) = world.get_mut::<Knowledge>(e) {
-            k.0.merge(&m.facts);
+            k.0.merge_report(&m.facts);
             for (a, name, w) in &leads {
                 k.0.add_lead(*a, name, m.to, *w);
             }

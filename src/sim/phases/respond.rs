@@ -265,6 +265,7 @@ fn evict(
 /// The attacker is out of the asset: the acting organisation's team and the
 /// owner know it is clean, so a later return can be detected afresh.
 fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx) {
+    let turn = world.resource::<Clock>().turn;
     let rules = world.resource::<Rules>().0.clone();
     let mut told: Vec<OrgIdx> = match rules.organisations[by as usize].team {
         Some(team) => rules.teams[team as usize].organisations.clone(),
@@ -274,7 +275,7 @@ fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx
     for org in told {
         let e = effects::org_entity(world, org);
         if let Some(mut k) = world.get_mut::<Knowledge>(e) {
-            k.0.forget_compromise(asset, attacker);
+            k.0.clear_compromise(asset, attacker, turn);
         }
     }
     world

@@ -103,13 +103,18 @@ impl Facts {
     pub fn clear_compromise(&mut self, asset: AssetIdx, attacker: AttackerIdx, turn: u32) {
         self.compromises
             .retain(|k| !(k.asset == asset && k.attacker == attacker));
+        self.merge_cleared(&[KnownEviction {
+            asset,
+            attacker,
+            turn,
+        }]);
+    }
+
+    /// Evictions known to either side, each at its latest turn.
+    fn merge_cleared(&mut self, other: &[KnownEviction]) {
         merge_sorted(
             &mut self.cleared,
-            &[KnownEviction {
-                asset,
-                attacker,
-                turn,
-            }],
+            other,
             |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
             |mine, theirs| mine.turn = mine.turn.max(theirs.turn),
         );
@@ -188,19 +193,9 @@ impl Facts {
     /// Merges another organisation's facts into ours (shared intel). Both
     /// sides are sorted, so one pass over each; only new entries are cloned.
     pub fn merge(&mut self, other: &Facts) {
-        merge_sorted(
-            &mut self.compromises,
-            &other.compromises,
-            |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
-            |mine, theirs| mine.seen = mine.seen.min(theirs.seen),
-        );
+        self.merge_compromises(other);
         merge_sorted(&mut self.indicators, &other.indicators, Ord::cmp, |_, _| {});
-        merge_sorted(
-            &mut self.cleared,
-            &other.cleared,
-            |a, b| (a.asset, a.attacker).cmp(&(b.asset, b.attacker)),
-            |mine, theirs| mine.turn = mine.turn.max(theirs.turn),
-        );
+        self.merge_cleared(&other.cleared);
         merge_sorted(
             &mut self.leads,
             &other.leads,

@@ -9,6 +9,11 @@ use kizuna::scenario::load::{LoadOptions, load_builtin};
 use kizuna::session::Controller;
 use kizuna::sweep::{Plan, default_jobs, plan, run};
 
+/// The allocator the `kizuna` binary ships with, so the figure is the
+/// command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEEDS: u64 = 10_000;
 
 fn sweep_10k(c: &mut Criterion) {

@@ -262,7 +262,9 @@ fn merge_sorted<T: Clone>(
         return;
     }
     // Intel is mostly resent: when every entry is already known, combine
-    // in place without building a new list.
+    // in place without building a new list. Every `combine` here is a min
+    // or a max, so entries combined before a new one turns up may be
+    // combined again below without harm.
     let mut known = mine.iter_mut().peekable();
     let all_known = theirs.iter().all(|t| {
         while known.next_if(|m| cmp(m, t) == Ordering::Less).is_some() {}

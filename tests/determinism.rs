@@ -131,6 +131,34 @@ fn rewinding_and_replaying_the_same_decisions_gives_the_same_hashes() {
     assert!(s.rewind(99).is_err());
 }
 
+/// Every turn's hash of a computer-played run, hashing each turn.
+fn turn_hashes(session: &mut Session, loaded: &Loaded) -> Vec<Option<u64>> {
+    let mut hashes = Vec::new();
+    session.run(loaded.scenario.turn_limit, |o| hashes.push(o.state_hash));
+    hashes.push(Some(session.state_hash()));
+    hashes
+}
+
+/// A sweep runs each session in the world of the last one it finished: the
+/// state must never remember the earlier run, even of another scenario.
+#[test]
+fn a_recycled_session_plays_exactly_as_a_new_one() {
+    let (t, e) = (tutorial(), exercise());
+    for policy in [PolicyKind::Doctrine, PolicyKind::Random] {
+        let teams = |l: &Loaded| vec![Controller::Policy(policy); l.scenario.teams.len()];
+        let mut fresh = Session::new(&t, 7, teams(&t), true);
+        let expected = turn_hashes(&mut fresh, &t);
+        // First the fixture, with a different seed, then the tutorial.
+        let mut other = Session::new(&e, 3, teams(&e), true);
+        other.run(e.scenario.turn_limit, |_| {});
+        let mut recycled = other.recycle(&t, 7, teams(&t), true);
+        assert_eq!(turn_hashes(&mut recycled, &t), expected, "{policy}");
+        // And once more in its own world.
+        let mut again = recycled.recycle(&t, 7, teams(&t), true);
+        assert_eq!(turn_hashes(&mut again, &t), expected, "{policy}");
+    }
+}
+
 fn arbitrary_action() -> impl Strategy<Value = Action> {
     // Indices reach past the ends of every table on purpose.
     let asset = 0u32..8;

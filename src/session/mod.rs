@@ -81,6 +81,28 @@ impl Session {
         controllers: Vec<Controller>,
         hash_every_turn: bool,
     ) -> Session {
+        Session::start(None, loaded, seed, controllers, hash_every_turn)
+    }
+
+    /// A new session built in a finished one's simulation (see
+    /// [`Sim::recycle`]): the same session `new` would give, sooner.
+    pub fn recycle(
+        self,
+        loaded: &Loaded,
+        seed: u64,
+        controllers: Vec<Controller>,
+        hash_every_turn: bool,
+    ) -> Session {
+        Session::start(Some(self), loaded, seed, controllers, hash_every_turn)
+    }
+
+    fn start(
+        previous: Option<Session>,
+        loaded: &Loaded,
+        seed: u64,
+        controllers: Vec<Controller>,
+        hash_every_turn: bool,
+    ) -> Session {
         let scenario = loaded.scenario.clone();
         let log = SessionLog {
             format: log::LOG_FORMAT,
@@ -110,7 +132,10 @@ impl Session {
             branches: Vec::new(),
         };
         Session {
-            sim: Sim::new(scenario, seed),
+            sim: match previous {
+                Some(old) => old.sim.recycle(scenario, seed),
+                None => Sim::new(scenario, seed),
+            },
             chain: log::chain_start(loaded.source_hash, seed, &loaded.parameters),
             log,
             controllers,

@@ -40,7 +40,8 @@ pub struct KnownCompromise {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Lead {
     pub attacker: AttackerIdx,
-    pub points_to: String,
+    /// Shared, so copying a lead into a message costs no allocation.
+    pub points_to: std::sync::Arc<str>,
     pub source: OrgIdx,
     pub weight: u32,
 }
@@ -175,14 +176,14 @@ impl Facts {
         weight: u32,
     ) {
         match self.leads.binary_search_by(|l| {
-            (l.attacker, l.points_to.as_str(), l.source).cmp(&(attacker, points_to, source))
+            (l.attacker, &*l.points_to, l.source).cmp(&(attacker, points_to, source))
         }) {
             Ok(i) => self.leads[i].weight = self.leads[i].weight.max(weight),
             Err(i) => self.leads.insert(
                 i,
                 Lead {
                     attacker,
-                    points_to: points_to.to_string(),
+                    points_to: points_to.into(),
                     source,
                     weight,
                 },
@@ -200,11 +201,7 @@ impl Facts {
             &mut self.leads,
             &other.leads,
             |a, b| {
-                (a.attacker, a.points_to.as_str(), a.source).cmp(&(
-                    b.attacker,
-                    b.points_to.as_str(),
-                    b.source,
-                ))
+                (a.attacker, &*a.points_to, a.source).cmp(&(b.attacker, &*b.points_to, b.source))
             },
             |mine, theirs| mine.weight = mine.weight.max(theirs.weight),
         );
@@ -227,7 +224,7 @@ impl Facts {
         // Leads are sorted by (attacker, name, source): equal names are adjacent.
         for lead in self.leads.iter().filter(|l| l.attacker == attacker) {
             match all.last_mut() {
-                Some(h) if h.sponsor == lead.points_to => {
+                Some(h) if h.sponsor == &*lead.points_to => {
                     h.weight = h.weight.saturating_add(lead.weight);
                     h.sources += 1;
                 }

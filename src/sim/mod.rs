@@ -112,6 +112,28 @@ impl Sim {
         sim
     }
 
+    /// A fresh simulation of `scenario` from `seed` in this one's world and
+    /// schedule, so a sweep builds the schedule once per worker, not once
+    /// per run. Every simulated entity goes and every resource of the model
+    /// is inserted anew, so the result is the state `Sim::new` would give
+    /// (resources are entities too, so the world is not cleared wholesale).
+    pub fn recycle(mut self, scenario: Arc<Scenario>, seed: u64) -> Sim {
+        let simulated: Vec<Entity> = self
+            .world
+            .query_filtered::<Entity, With<components::StableId>>()
+            .iter(&self.world)
+            .collect();
+        for e in simulated {
+            self.world.despawn(e);
+        }
+        spawn::populate(&mut self.world, &scenario, seed);
+        Sim {
+            world: self.world,
+            schedule: self.schedule,
+            scenario,
+        }
+    }
+
     pub fn scenario(&self) -> &Arc<Scenario> {
         &self.scenario
     }

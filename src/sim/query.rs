@@ -1,8 +1,6 @@
 //! Read-only access to the world for checks, views and policies, so
 //! nothing outside the sim touches the ECS directly.
 
-use std::cell::OnceCell;
-
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
@@ -12,17 +10,22 @@ use super::decision::{CheckState, Decision};
 use super::knowledge::Facts;
 use super::resources::*;
 
-/// Typed getters over a `&World`. Resources are looked up once, on first
-/// use: policies and checks ask many small questions per turn.
+/// Typed getters over a `&World`. Resources are looked up once, when the
+/// reader is made: policies and checks ask many small questions per turn.
 #[derive(Clone)]
 pub struct SimRead<'w> {
     world: &'w World,
     index: &'w Index,
     scenario: &'w Scenario,
-    politics: OnceCell<&'w Politics>,
-    actions: OnceCell<&'w Actions>,
-    ownership: OnceCell<&'w Ownership>,
-    availability: OnceCell<&'w AvailabilityMap>,
+    clock: &'w Clock,
+    politics: &'w Politics,
+    actions: &'w Actions,
+    ownership: &'w Ownership,
+    availability: &'w AvailabilityMap,
+    metrics: &'w Metrics,
+    objectives: &'w Objectives,
+    response_access: &'w ResponseAccess,
+    assistance_sent: &'w AssistanceSent,
 }
 
 impl<'w> SimRead<'w> {
@@ -31,10 +34,15 @@ impl<'w> SimRead<'w> {
             world,
             index: world.resource::<Index>(),
             scenario: &world.resource::<Rules>().0,
-            politics: OnceCell::new(),
-            actions: OnceCell::new(),
-            ownership: OnceCell::new(),
-            availability: OnceCell::new(),
+            clock: world.resource::<Clock>(),
+            politics: world.resource::<Politics>(),
+            actions: world.resource::<Actions>(),
+            ownership: world.resource::<Ownership>(),
+            availability: world.resource::<AvailabilityMap>(),
+            metrics: world.resource::<Metrics>(),
+            objectives: world.resource::<Objectives>(),
+            response_access: world.resource::<ResponseAccess>(),
+            assistance_sent: world.resource::<AssistanceSent>(),
         }
     }
 
@@ -44,7 +52,7 @@ impl<'w> SimRead<'w> {
 
     /// The next turn to resolve.
     pub fn turn(&self) -> u32 {
-        self.world.resource::<Clock>().turn
+        self.clock.turn
     }
 
     fn component<T: Component>(&self, e: Entity) -> &'w T {
@@ -66,10 +74,7 @@ impl<'w> SimRead<'w> {
         self.component(self.index.assets[asset as usize])
     }
     pub fn availability(&self) -> &'w [u16] {
-        &self
-            .availability
-            .get_or_init(|| self.world.resource::<AvailabilityMap>())
-            .0
+        &self.availability.0
     }
     pub fn staff(&self, org: OrgIdx) -> &'w Staff {
         self.component(self.index.orgs[org as usize])
@@ -85,27 +90,21 @@ impl<'w> SimRead<'w> {
     }
     pub fn politics(&self) -> &'w Politics {
         self.politics
-            .get_or_init(|| self.world.resource::<Politics>())
     }
     pub fn metrics(&self) -> &'w Metrics {
-        self.world.resource::<Metrics>()
+        self.metrics
     }
     pub fn objectives(&self) -> &'w Objectives {
-        self.world.resource::<Objectives>()
+        self.objectives
     }
     pub fn actions(&self) -> &'w [ActionInProgress] {
-        &self.actions_resource().running
-    }
-    fn actions_resource(&self) -> &'w Actions {
-        self.actions
-            .get_or_init(|| self.world.resource::<Actions>())
+        &self.actions.running
     }
     pub fn mailbox(&self) -> &'w [IntelMessage] {
         &self.world.resource::<Mailbox>().0
     }
     pub fn ownership(&self) -> &'w Ownership {
         self.ownership
-            .get_or_init(|| self.world.resource::<Ownership>())
     }
     pub fn injects_fired(&self) -> &'w [Option<u32>] {
         &self.world.resource::<InjectsFired>().0
@@ -185,7 +184,7 @@ impl CheckState for WorldCheck<'_> {
             .any(|(i, v)| v.patchable && i < 64 && patched & (1 << i) == 0)
     }
     fn in_progress(&self, decision: &Decision) -> bool {
-        self.read.actions_resource().contains(decision)
+        self.read.actions.contains(decision)
     }
     fn alert_level(&self) -> u8 {
         self.read.politics().alert_level
@@ -200,11 +199,9 @@ impl CheckState for WorldCheck<'_> {
         self.read.campaign(attacker).infrastructure
     }
     fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
-        let access = &self.read.world.resource::<ResponseAccess>().0;
-        access.has(responder, owner)
+        self.read.response_access.0.has(responder, owner)
     }
     fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool {
-        let sent = &self.read.world.resource::<AssistanceSent>().0;
-        sent.has(lender, borrower)
+        self.read.assistance_sent.0.has(lender, borrower)
     }
 }

@@ -24,6 +24,7 @@ pub fn run(plan: &Plan, jobs: usize, progress: &(dyn Fn() + Sync)) -> Table {
     let jobs = jobs.clamp(1, total.max(1));
     let work = || {
         let mut done: Vec<(usize, Row)> = Vec::new();
+        let mut finished: Option<Session> = None;
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= total {
@@ -31,9 +32,14 @@ pub fn run(plan: &Plan, jobs: usize, progress: &(dyn Fn() + Sync)) -> Table {
             }
             let seed = seeds.start + (i / arms) as u64;
             let arm = &plan.arms[i % arms];
-            let mut session = Session::new(&arm.loaded, seed, arm.controllers.clone(), false);
+            let controllers = arm.controllers.clone();
+            let mut session = match finished.take() {
+                Some(old) => old.recycle(&arm.loaded, seed, controllers, false),
+                None => Session::new(&arm.loaded, seed, controllers, false),
+            };
             session.run(arm.loaded.scenario.turn_limit, |_| {});
             done.push((i, row_of(&mut session, seed, &arm.label)));
+            finished = Some(session);
             progress();
         }
         done

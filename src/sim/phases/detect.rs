@@ -128,7 +128,7 @@ fn record_detection(
     if let Some(mut k) = world.get_mut::<Knowledge>(org_entity) {
         k.0.add_compromise(c.asset, c.attacker, turn);
         k.0.add_indicator(c.attacker);
-        k.0.add_lead(c.attacker, &points_to, org, weight);
+        k.0.add_lead(c.attacker, points_to, org, weight);
     }
     if let Some(mut comp) = world.get_mut::<Compromise>(entity) {
         comp.detected = true;
@@ -183,19 +183,19 @@ pub fn report(world: &mut World, rules: &Scenario, org: OrgIdx, facts: Facts, tu
 /// A lead from one piece of evidence: each false flag may convince the
 /// analyst in proportion to its strength; otherwise the evidence points to
 /// the true sponsor, weighted by the analyst's skill.
-pub fn attribution_lead(
-    rules: &Scenario,
+pub fn attribution_lead<'r>(
+    rules: &'r Scenario,
     rng: &mut SimRng,
     org: OrgIdx,
     attacker: AttackerIdx,
-) -> (String, u32) {
+) -> (&'r str, u32) {
     let a = &rules.attackers[attacker as usize];
     let skill = u32::from(rules.organisations[org as usize].detection_skill);
     for flag in &a.false_flags {
         let fooled_bp = u32::from(flag.strength) * 10 * (1000 - skill.min(1000) / 2) / 1000;
         if rng.chance_bp(fooled_bp) {
-            return (flag.points_to.clone(), u32::from(flag.strength));
+            return (&flag.points_to, u32::from(flag.strength));
         }
     }
-    (a.sponsor.clone(), skill.max(1))
+    (&a.sponsor, skill.max(1))
 }

@@ -44,6 +44,22 @@ pub fn trust(
 }
 
 pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
+    let liaison = world.resource::<Politics>().liaison;
+    let trust_map = world
+        .get::<Trust>(effects::org_entity(world, from))
+        .map(|t| &t.0);
+    delay_from(rules, liaison, trust_map, from, to)
+}
+
+/// [`delay`] with the sender's trust map and the liaison already looked
+/// up, for a message to many recipients.
+pub fn delay_from(
+    rules: &Scenario,
+    liaison: bool,
+    sender_trust: Option<&crate::scenario::model::TrustMap>,
+    from: OrgIdx,
+    to: OrgIdx,
+) -> u32 {
     let cross_border =
         rules.organisations[from as usize].nation != rules.organisations[to as usize].nation;
     let t = &rules.tuning;
@@ -55,13 +71,10 @@ pub fn delay(world: &World, rules: &Scenario, from: OrgIdx, to: OrgIdx) -> u32 {
         Err(_) if cross_border => u32::from(t.cross_border_delay),
         Err(_) => u32::from(t.same_nation_delay),
     };
-    if cross_border && world.resource::<Politics>().liaison {
+    if cross_border && liaison {
         d = (d * u32::from(t.liaison_delay_permille)).div_ceil(1000);
     }
-    let liaison = world.resource::<Politics>().liaison;
-    let trust = world
-        .get::<Trust>(effects::org_entity(world, from))
-        .map_or(0, |t| trust(rules, liaison, &t.0, from, to));
+    let trust = sender_trust.map_or(0, |map| trust(rules, liaison, map, from, to));
     if trust < t.low_trust {
         d += u32::from(t.low_trust_delay);
     }
@@ -112,7 +125,7 @@ pub fn deliver_messages(world: &mut World) {
                 | OrganisationKind::Intelligence
                 | OrganisationKind::Cert
         );
-        let leads: Vec<(u16, String, u32)> = if analyst {
+        let leads: Vec<(u16, &str, u32)> = if analyst {
             m.facts
                 .indicators
                 .iter()

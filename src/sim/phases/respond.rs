@@ -116,27 +116,30 @@ fn take_effect(
             }
         }
         Action::ShareIntel { to, tlp } => {
-            let facts = world
-                .get::<Knowledge>(effects::org_entity(world, org))
-                .map(|k| k.0.for_tlp(*tlp))
-                .unwrap_or_default();
-            let facts = std::sync::Arc::new(facts);
-            for &recipient in to {
-                if recipient == org {
-                    continue;
-                }
-                let arrives = turn + intel::delay(world, rules, org, recipient);
-                intel::send(
-                    world,
-                    org,
-                    recipient,
-                    *tlp,
-                    facts.clone(),
-                    turn,
-                    arrives,
-                    false,
-                );
-            }
+            let liaison = world.resource::<Politics>().liaison;
+            let Some((knowledge, trust)) = world
+                .get_entity(effects::org_entity(world, org))
+                .ok()
+                .and_then(|e| Some((e.get::<Knowledge>()?, e.get::<Trust>()?)))
+            else {
+                return;
+            };
+            let facts = std::sync::Arc::new(knowledge.0.for_tlp(*tlp));
+            let messages: Vec<IntelMessage> = to
+                .iter()
+                .filter(|&&recipient| recipient != org)
+                .map(|&recipient| IntelMessage {
+                    from: org,
+                    to: recipient,
+                    tlp: *tlp,
+                    facts: facts.clone(),
+                    sent: turn,
+                    arrives: turn
+                        + intel::delay_from(rules, liaison, Some(&trust.0), org, recipient),
+                    report: false,
+                })
+                .collect();
+            world.resource_mut::<Mailbox>().0.extend(messages);
         }
         Action::RequestAssistance { from } => lend_staff(world, rules, *from, org),
         Action::PublicStatement => {

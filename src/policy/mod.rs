@@ -4,7 +4,7 @@
 pub mod doctrine;
 pub mod random;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -71,9 +71,11 @@ pub(crate) struct Plan<'v, 'a> {
     view: &'v TeamView<'a>,
     pub decisions: Vec<Decision>,
     planned: BTreeSet<Decision>,
-    queued: BTreeMap<u16, u32>,
-    /// Staff each organisation had free at the start of the turn.
-    available: BTreeMap<u16, u32>,
+    /// Staff promised so far this turn, by organisation index.
+    queued: Vec<u32>,
+    /// Staff each organisation had free at the start of the turn, looked
+    /// up on first use, by organisation index.
+    available: Vec<Option<u32>>,
 }
 
 impl<'v, 'a> Plan<'v, 'a> {
@@ -82,23 +84,22 @@ impl<'v, 'a> Plan<'v, 'a> {
             view,
             decisions: Vec::new(),
             planned: BTreeSet::new(),
-            queued: BTreeMap::new(),
-            available: BTreeMap::new(),
+            queued: vec![0; view.organisations().len()],
+            available: vec![None; view.organisations().len()],
         }
     }
 
     fn queued(&self, org: u16) -> u32 {
-        self.queued.get(&org).copied().unwrap_or(0)
+        self.queued.get(org as usize).copied().unwrap_or(0)
     }
 
     /// Staff the organisation had free at the start of the turn (looked
     /// up once).
     fn available(&mut self, org: u16) -> u32 {
-        let view = self.view;
-        *self
-            .available
-            .entry(org)
-            .or_insert_with(|| view.staff(org).map_or(0, |s| s.available()))
+        let Some(slot) = self.available.get_mut(org as usize) else {
+            return 0;
+        };
+        *slot.get_or_insert_with(|| self.view.staff(org).map_or(0, |s| s.available()))
     }
 
     /// Staff the organisation still has free after what is planned.
@@ -130,7 +131,9 @@ impl<'v, 'a> Plan<'v, 'a> {
         if self.planned.contains(&d) || self.view.check(&d, queued).is_err() {
             return false;
         }
-        *self.queued.entry(d.org).or_insert(0) += cost;
+        if let Some(q) = self.queued.get_mut(d.org as usize) {
+            *q += cost;
+        }
         self.planned.insert(d.clone());
         self.decisions.push(d);
         true

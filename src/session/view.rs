@@ -25,13 +25,26 @@ pub struct TeamView<'a> {
     read: SimRead<'a>,
     team: TeamIdx,
     orgs: &'a [OrgIdx],
+    /// By organisation index: whether it is the team's.
+    mine: Vec<bool>,
 }
 
 impl<'a> TeamView<'a> {
     pub fn new(sim: &'a Sim, team: TeamIdx) -> Self {
         let read = sim.read();
         let orgs = &read.scenario().teams[team as usize].organisations;
-        TeamView { read, team, orgs }
+        let mut mine = vec![false; read.scenario().organisations.len()];
+        for &o in orgs {
+            if let Some(m) = mine.get_mut(o as usize) {
+                *m = true;
+            }
+        }
+        TeamView {
+            read,
+            team,
+            orgs,
+            mine,
+        }
     }
 
     pub fn team(&self) -> TeamIdx {
@@ -48,7 +61,7 @@ impl<'a> TeamView<'a> {
         self.orgs
     }
     pub fn is_mine(&self, org: OrgIdx) -> bool {
-        self.orgs.contains(&org)
+        self.mine.get(org as usize).copied().unwrap_or(false)
     }
     /// Public facts about every organisation (names, nations, authorities).
     pub fn organisations(&self) -> &'a [Organisation] {

@@ -166,13 +166,13 @@ impl Actions {
 
     /// Counts every action down a turn and hands back those that finish.
     pub fn tick(&mut self) -> Vec<ActionInProgress> {
-        for a in self.running.iter_mut() {
-            a.turns_left = a.turns_left.saturating_sub(1);
-        }
-        let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut self.running)
-            .into_iter()
-            .partition(|a| a.turns_left == 0);
-        self.running = running;
+        let done: Vec<ActionInProgress> = self
+            .running
+            .extract_if(.., |a| {
+                a.turns_left = a.turns_left.saturating_sub(1);
+                a.turns_left == 0
+            })
+            .collect();
         for a in &done {
             self.index.remove(&a.decision);
         }

@@ -117,7 +117,11 @@ pub fn deliver_messages(world: &mut World) {
         due
     };
     let rules = world.resource::<Rules>().0.clone();
+    let orgs = world.resource::<Index>().orgs.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Intel.stream());
+    let mut events = Vec::with_capacity(due.len());
+    let mut access = Vec::new();
+    let mut government_aware = false;
     for m in due {
         let analyst = matches!(
             rules.organisations[m.to as usize].kind,
@@ -137,7 +141,7 @@ pub fn deliver_messages(world: &mut World) {
         } else {
             Vec::new()
         };
-        let e = effects::org_entity(world, m.to);
+        let e = orgs[m.to as usize];
         // A private operator told of intrusions on its own systems reports
         // them like its own detections: after its reporting delay.
         let recipient = &rules.organisations[m.to as usize];
@@ -168,23 +172,16 @@ pub fn deliver_messages(world: &mut World) {
         }
         // An operator's report lets the responder it reaches into its systems.
         if m.report {
-            world
-                .resource_mut::<ResponseAccess>()
-                .0
-                .insert(m.to, m.from);
+            access.push((m.to, m.from));
         }
-        if !m.facts.compromises.is_empty() && recipient.kind.is_government() {
-            world
-                .resource_mut::<Metrics>()
-                .government_aware
-                .get_or_insert(clock.turn);
+        government_aware |= !m.facts.compromises.is_empty() && recipient.kind.is_government();
+        if let Some(mut t) = world.get_mut::<Trust>(e) {
+            let now = t.0.get(m.from);
+            t.0.set(
+                m.from,
+                effects::shift(now, i32::from(rules.tuning.trust_per_message)),
+            );
         }
-        effects::change_trust(
-            world,
-            m.to,
-            m.from,
-            i32::from(rules.tuning.trust_per_message),
-        );
         // A leak of marked intel becomes known: the sender trusts the
         // recipient less, and across the alliance both governments lose.
         let leak_bp = match m.tlp {
@@ -204,20 +201,29 @@ pub fn deliver_messages(world: &mut World) {
             if cross_border {
                 effects::alliance_trust(world, -i32::from(rules.tuning.leak_alliance_cost));
             }
-            world.resource_mut::<TurnLog>().push(Event::IntelLeaked {
+            events.push(Event::IntelLeaked {
                 from: m.from,
                 to: m.to,
                 tlp: m.tlp,
             });
         }
-        world
-            .resource_mut::<TurnLog>()
-            .push(Event::MessageDelivered {
-                from: m.from,
-                to: m.to,
-                tlp: m.tlp,
-                report: m.report,
-                facts: m.facts,
-            });
+        events.push(Event::MessageDelivered {
+            from: m.from,
+            to: m.to,
+            tlp: m.tlp,
+            report: m.report,
+            facts: m.facts,
+        });
     }
+    let mut granted = world.resource_mut::<ResponseAccess>();
+    for (owner, responder) in access {
+        granted.0.insert(owner, responder);
+    }
+    if government_aware {
+        world
+            .resource_mut::<Metrics>()
+            .government_aware
+            .get_or_insert(clock.turn);
+    }
+    world.resource_mut::<TurnLog>().events.extend(events);
 }

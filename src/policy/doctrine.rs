@@ -228,6 +228,7 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
         me.kind,
         OrganisationKind::Cert | OrganisationKind::Coordinator
     );
+    let trust = view.trust_map(org);
     for (i, o) in view.organisations().iter().enumerate() {
         let i = i as OrgIdx;
         let victim = victims.contains(&i)
@@ -244,7 +245,7 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
         if i == org || !partner {
             continue;
         }
-        match view.trust(org, i) {
+        match trust.map(|m| m.get(i)) {
             Some(t) if t >= Tlp::Red.required_trust(view.tuning()) => red.push(i),
             Some(t) if t >= Tlp::Amber.required_trust(view.tuning()) => amber.push(i),
             _ => green.push(i),

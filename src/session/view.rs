@@ -180,7 +180,11 @@ impl<'a> TeamView<'a> {
         self.read.objectives().score
     }
     pub fn trust(&self, from: OrgIdx, to: OrgIdx) -> Option<u16> {
-        self.is_mine(from).then(|| self.read.trust(from).get(to))
+        self.trust_map(from).map(|m| m.get(to))
+    }
+    /// An organisation of the team's trust in every other.
+    pub fn trust_map(&self, from: OrgIdx) -> Option<&'a crate::scenario::model::TrustMap> {
+        self.is_mine(from).then(|| self.read.trust(from))
     }
     /// Checks a decision as the team would submit it: the organisation must
     /// be the team's own.

@@ -161,6 +161,10 @@ pub trait CheckState {
     fn scenario(&self) -> &Scenario;
     fn staff_available(&self, org: OrgIdx) -> u32;
     fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16;
+    /// The trust `from` has in each of `to`, in order.
+    fn trust_in(&self, from: OrgIdx, to: &[OrgIdx]) -> Vec<u16> {
+        to.iter().map(|&t| self.trust(from, t)).collect()
+    }
     fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool;
     fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool;
     fn monitoring(&self, asset: AssetIdx) -> u16;
@@ -311,12 +315,11 @@ fn check_action(state: &dyn CheckState, decision: &Decision) -> Result<(), Refus
             if to.is_empty() || to.iter().all(|&t| t == org) {
                 return Err(Refusal::NoRecipients);
             }
-            for &recipient in to {
+            let needed = tlp.required_trust(&scenario.tuning);
+            for (&recipient, &trust) in to.iter().zip(&state.trust_in(org, to)) {
                 if recipient as usize >= scenario.organisations.len() {
                     return Err(Refusal::UnknownOrganisation(recipient));
                 }
-                let trust = state.trust(org, recipient);
-                let needed = tlp.required_trust(&scenario.tuning);
                 if trust < needed {
                     return Err(Refusal::TlpNotPermitted {
                         tlp: *tlp,

@@ -156,6 +156,13 @@ impl CheckState for WorldCheck<'_> {
             to,
         )
     }
+    fn trust_in(&self, from: OrgIdx, to: &[OrgIdx]) -> Vec<u16> {
+        let map = self.read.trust(from);
+        let liaison = self.read.politics().liaison;
+        to.iter()
+            .map(|&t| crate::sim::phases::intel::trust(self.read.scenario, liaison, map, from, t))
+            .collect()
+    }
     fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
         self.read.knowledge(org).knows_attacker(attacker)
     }

@@ -109,6 +109,9 @@ impl CheckState for StartedThisTurn<'_, '_> {
     fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16 {
         self.world.trust(from, to)
     }
+    fn trust_in(&self, from: OrgIdx, to: &[OrgIdx]) -> Vec<u16> {
+        self.world.trust_in(from, to)
+    }
     fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
         self.world.knows_attacker(org, attacker)
     }

@@ -303,7 +303,7 @@ fn an_edited_hash_or_scenario_is_caught() {
 
     let path = logged_run(dir.path(), "7");
     let mut log = read_log(&path);
-    log.files[0].text = log.files[0].text.replace("skill: 900", "skill: 100");
+    log.files[0].text = log.files[0].text.replace("skill: 900", "skill: 100").into();
     write_log(&path, &log);
     let out = kizuna(&["replay", &path.to_string_lossy()]);
     assert_ne!(out.status.code(), Some(0));

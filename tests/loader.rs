@@ -77,7 +77,7 @@ fn fixture_loads_with_library_merge_and_overrides() {
             "assets/tuning.ron"
         ]
     );
-    assert_eq!(loaded.files[1].text, LIB);
+    assert_eq!(&*loaded.files[1].text, LIB);
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn source_hash_covers_every_file_and_replays_from_memory() {
     // Replaying from the recorded files gives the same scenario and hash.
     let mut replay = MemorySources::new();
     for f in &a.files {
-        replay = replay.with(f.path.clone(), f.text.clone());
+        replay = replay.with(f.path.clone(), &*f.text);
     }
     let r = load(&replay, "s/main.ron", &opts()).unwrap();
     assert_eq!(r.scenario, a.scenario);

@@ -211,7 +211,12 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
     if view.turn() % 2 == 1 && view.turn() > 1 {
         return;
     }
-    let (mut red, mut amber, mut green) = (Vec::new(), Vec::new(), Vec::new());
+    let n = view.organisations().len();
+    let (mut red, mut amber, mut green) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     let victims: Vec<OrgIdx> = view
         .knowledge(org)
         .map(|k| {

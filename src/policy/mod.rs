@@ -82,7 +82,8 @@ impl<'v, 'a> Plan<'v, 'a> {
     pub fn new(view: &'v TeamView<'a>) -> Self {
         Plan {
             view,
-            decisions: Vec::new(),
+            // About what a large team decides in a turn.
+            decisions: Vec::with_capacity(64),
             planned: BTreeSet::new(),
             queued: vec![0; view.organisations().len()],
             available: vec![None; view.organisations().len()],

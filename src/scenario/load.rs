@@ -72,7 +72,8 @@ impl LoadOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     pub path: String,
-    pub text: String,
+    /// Shared: every session of a sweep logs the same text.
+    pub text: Arc<str>,
 }
 
 /// A loaded scenario with every file it was read from.
@@ -380,7 +381,7 @@ pub fn load(
         .into_iter()
         .map(|f| SourceFile {
             path: f.logical,
-            text: f.text.to_string(),
+            text: Arc::clone(&f.text),
         })
         .collect();
     let source_hash = source_hash(&files);

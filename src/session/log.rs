@@ -47,7 +47,7 @@ pub struct SessionLog {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedFile {
     pub path: String,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -73,7 +73,7 @@ pub fn replay(
     let main = log.files.first().ok_or(ReplayError::NoFiles)?;
     let mut sources = MemorySources::new();
     for f in &log.files {
-        sources = sources.with(f.path.clone(), f.text.clone());
+        sources = sources.with(f.path.clone(), &*f.text);
     }
     let loaded =
         load::load(&sources, &main.path, &LoadOptions::default()).map_err(ReplayError::Scenario)?;

@@ -179,15 +179,24 @@ impl Facts {
             (l.attacker, &*l.points_to, l.source).cmp(&(attacker, points_to, source))
         }) {
             Ok(i) => self.leads[i].weight = self.leads[i].weight.max(weight),
-            Err(i) => self.leads.insert(
-                i,
-                Lead {
-                    attacker,
-                    points_to: points_to.into(),
-                    source,
-                    weight,
-                },
-            ),
+            Err(i) => {
+                // A neighbour with the same name lends its allocation.
+                let name = [i.checked_sub(1), Some(i)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| self.leads.get(j))
+                    .find(|l| &*l.points_to == points_to)
+                    .map_or_else(|| points_to.into(), |l| l.points_to.clone());
+                self.leads.insert(
+                    i,
+                    Lead {
+                        attacker,
+                        points_to: name,
+                        source,
+                        weight,
+                    },
+                );
+            }
         }
     }
 
@@ -201,7 +210,10 @@ impl Facts {
             &mut self.leads,
             &other.leads,
             |a, b| {
-                (a.attacker, &*a.points_to, a.source).cmp(&(b.attacker, &*b.points_to, b.source))
+                a.attacker
+                    .cmp(&b.attacker)
+                    .then_with(|| same_name_first(&a.points_to, &b.points_to))
+                    .then(a.source.cmp(&b.source))
             },
             |mine, theirs| mine.weight = mine.weight.max(theirs.weight),
         );
@@ -249,6 +261,16 @@ impl Facts {
 
 /// Merges sorted `theirs` into sorted `mine` in the order `cmp`: entries
 /// that compare equal are combined with `combine`, new ones cloned in.
+/// Names compared as strings; a lead copied from another shares its
+/// name's allocation, so equal pointers settle most comparisons at once.
+fn same_name_first(a: &std::sync::Arc<str>, b: &std::sync::Arc<str>) -> Ordering {
+    if std::sync::Arc::ptr_eq(a, b) {
+        Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
+}
+
 fn merge_sorted<T: Clone>(
     mine: &mut Vec<T>,
     theirs: &[T],

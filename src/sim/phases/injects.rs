@@ -90,9 +90,8 @@ pub fn fire_injects(world: &mut World) {
     let rules = world.resource::<Rules>().0.clone();
     let turn = world.resource::<Clock>().turn;
     for (i, inject) in rules.injects.iter().enumerate() {
-        if world.resource::<InjectsFired>().0[i].is_some()
-            || !triggered(world, &inject.trigger, turn)
-        {
+        let fired = &world.resource::<InjectsFired>().0;
+        if fired[i].is_some() || !triggered(world, fired, &inject.trigger, turn) {
             continue;
         }
         world.resource_mut::<InjectsFired>().0[i] = Some(turn);
@@ -107,7 +106,7 @@ pub fn fire_injects(world: &mut World) {
 }
 
 /// Triggers read the state left by the previous turn.
-fn triggered(world: &World, trigger: &Trigger, turn: u32) -> bool {
+fn triggered(world: &World, fired: &[Option<u32>], trigger: &Trigger, turn: u32) -> bool {
     match trigger {
         Trigger::AtTurn(t) => turn >= *t,
         Trigger::AssetBelow {
@@ -126,9 +125,9 @@ fn triggered(world: &World, trigger: &Trigger, turn: u32) -> bool {
                 .is_some_and(|c| c.stage + 1 >= *stage || c.finished)
         }
         Trigger::DecisionTaken(kind) => decision_taken(world, *kind),
-        Trigger::AfterInject { inject, delay } => world.resource::<InjectsFired>().0
-            [*inject as usize]
-            .is_some_and(|fired| turn >= fired + delay),
+        Trigger::AfterInject { inject, delay } => {
+            fired[*inject as usize].is_some_and(|fired| turn >= fired + delay)
+        }
     }
 }
 

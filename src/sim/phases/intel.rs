@@ -164,10 +164,19 @@ pub fn deliver_messages(world: &mut World) {
                 detect::report(world, &rules, m.to, news, clock.turn);
             }
         }
-        if let Some(mut k) = world.get_mut::<Knowledge>(e) {
-            k.0.merge_report(&m.facts);
-            for (a, name, w) in &leads {
-                k.0.add_lead(*a, name, m.to, *w);
+        if let Ok(mut to) = world.get_entity_mut(e) {
+            if let Some(mut k) = to.get_mut::<Knowledge>() {
+                k.0.merge_report(&m.facts);
+                for (a, name, w) in &leads {
+                    k.0.add_lead(*a, name, m.to, *w);
+                }
+            }
+            if let Some(mut t) = to.get_mut::<Trust>() {
+                let now = t.0.get(m.from);
+                t.0.set(
+                    m.from,
+                    effects::shift(now, i32::from(rules.tuning.trust_per_message)),
+                );
             }
         }
         // An operator's report lets the responder it reaches into its systems.
@@ -175,13 +184,6 @@ pub fn deliver_messages(world: &mut World) {
             access.push((m.to, m.from));
         }
         government_aware |= !m.facts.compromises.is_empty() && recipient.kind.is_government();
-        if let Some(mut t) = world.get_mut::<Trust>(e) {
-            let now = t.0.get(m.from);
-            t.0.set(
-                m.from,
-                effects::shift(now, i32::from(rules.tuning.trust_per_message)),
-            );
-        }
         // A leak of marked intel becomes known: the sender trusts the
         // recipient less, and across the alliance both governments lose.
         let leak_bp = match m.tlp {

@@ -23,9 +23,10 @@ pub fn complete_actions(
     let finished = world.resource_mut::<Actions>().tick();
     let clock = *world.resource::<Clock>();
     let rules = world.resource::<Rules>().0.clone();
+    let orgs = world.resource::<Index>().orgs.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Respond.stream());
     for action in finished {
-        let org = effects::org_entity(world, action.decision.org);
+        let org = orgs[action.decision.org as usize];
         if let Some(mut s) = world.get_mut::<Staff>(org) {
             s.committed = s.committed.saturating_sub(action.staff);
         }

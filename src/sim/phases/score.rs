@@ -55,12 +55,20 @@ pub fn score_objectives(world: &mut World) {
     // Taken out and put back, so judging can read the rest of the world.
     let mut objectives = std::mem::take(&mut *world.resource_mut::<Objectives>());
     let mut events = Vec::new();
+    let now = Now {
+        world,
+        metrics: world.resource::<Metrics>(),
+        politics: world.resource::<Politics>(),
+        availability: &world.resource::<AvailabilityMap>().0,
+        attackers: &world.resource::<Index>().attackers,
+        grace: u32::from(rules.tuning.escalation_grace),
+    };
     for (i, objective) in rules.objectives.iter().enumerate() {
         if objectives.status[i] != ObjectiveStatus::Pending {
             continue;
         }
         let verdict = judge(
-            world,
+            &now,
             &objective.goal,
             turn,
             last,
@@ -115,17 +123,25 @@ fn attackers_done(world: &World, rules: &Scenario) -> bool {
         })
 }
 
+/// The world as objectives are judged, its resources looked up once.
+struct Now<'w> {
+    world: &'w World,
+    metrics: &'w Metrics,
+    politics: &'w Politics,
+    availability: &'w [u16],
+    attackers: &'w [Entity],
+    grace: u32,
+}
+
 /// `Some(true)` met, `Some(false)` failed, `None` still open.
 fn judge(
-    world: &World,
+    now: &Now,
     goal: &Goal,
     turn: u32,
     last: bool,
     threshold_reached: &mut Option<u32>,
 ) -> Option<bool> {
-    let metrics = world.resource::<Metrics>();
-    let politics = world.resource::<Politics>();
-    let grace = u32::from(world.resource::<Rules>().0.tuning.escalation_grace);
+    let (world, metrics, politics, grace) = (now.world, now.metrics, now.politics, now.grace);
     let settle = |open_result: bool| if last { Some(open_result) } else { None };
     match *goal {
         Goal::KeepAvailable {
@@ -134,7 +150,7 @@ fn judge(
             from,
             to,
         } => {
-            let availability = world.resource::<AvailabilityMap>().0[asset as usize];
+            let availability = now.availability[asset as usize];
             if turn >= from && turn <= to && availability < min {
                 Some(false)
             } else if turn >= to {
@@ -151,8 +167,7 @@ fn judge(
             }
         }
         Goal::DetectWithin { attacker, turns } => {
-            let e = world.resource::<Index>().attackers[attacker as usize];
-            let c = world.get::<Campaign>(e)?;
+            let c = world.get::<Campaign>(now.attackers[attacker as usize])?;
             match (c.first_action, c.first_detected) {
                 (Some(start), Some(seen)) => Some(seen <= start + turns),
                 (Some(start), None) if turn > start + turns => Some(false),

@@ -4,7 +4,6 @@
 pub mod doctrine;
 pub mod random;
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -70,7 +69,6 @@ impl FromStr for PolicyKind {
 pub(crate) struct Plan<'v, 'a> {
     view: &'v TeamView<'a>,
     pub decisions: Vec<Decision>,
-    planned: BTreeSet<Decision>,
     /// Staff promised so far this turn, by organisation index.
     queued: Vec<u32>,
     /// Staff each organisation had free at the start of the turn, looked
@@ -84,7 +82,6 @@ impl<'v, 'a> Plan<'v, 'a> {
             view,
             // About what a large team decides in a turn.
             decisions: Vec::with_capacity(64),
-            planned: BTreeSet::new(),
             queued: vec![0; view.organisations().len()],
             available: vec![None; view.organisations().len()],
         }
@@ -129,13 +126,13 @@ impl<'v, 'a> Plan<'v, 'a> {
         if queued + cost > self.available(d.org) {
             return false;
         }
-        if self.planned.contains(&d) || self.view.check(&d, queued).is_err() {
+        // A turn's plan is a few dozen decisions: a scan beats a set.
+        if self.decisions.contains(&d) || self.view.check(&d, queued).is_err() {
             return false;
         }
         if let Some(q) = self.queued.get_mut(d.org as usize) {
             *q += cost;
         }
-        self.planned.insert(d.clone());
         self.decisions.push(d);
         true
     }

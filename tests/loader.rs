@@ -278,11 +278,50 @@ fn values_out_of_range_point_at_the_value() {
             "2",
         ),
         (5, "    start: \"2020-02-30T08:00\",", "`start`", "\"2020"),
+        // Quantities whose sums the engine keeps in 64 bits.
+        (
+            14,
+            "         records: 18446744073709551615, dependencies: [(asset: \"web\")]),",
+            "`records` is 18446744073709551615",
+            "18446744073709551615",
+        ),
+        (
+            14,
+            "         population: 10000000001, dependencies: [(asset: \"web\")]),",
+            "`population` is 10000000001",
+            "10000000001",
+        ),
     ];
     for (line, text, needle, token) in cases {
         let src = main_with_line(*line, text);
         assert_at(&errors(&src), needle, *line, token, &src);
     }
+}
+
+/// Each asset within its bound, but together past what the engine sums.
+#[test]
+fn records_over_all_assets_are_bounded() {
+    let many: String = (0..1001)
+        .map(|i| {
+            format!(
+                "        (id: \"a{i}\", name: (en: \"A\", ja: \"A\"), owner: \"op\", sector: Finance, criticality: 1, records: 10000000000),\n"
+            )
+        })
+        .collect();
+    let src = MAIN.replacen(
+        "    ],\n    attackers:",
+        &format!("{many}    ],\n    attackers:"),
+        1,
+    );
+    assert_ne!(src, MAIN, "the fixture's asset list moved");
+    let e = errors(&src);
+    let lines = e.location_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("`records` add up to 10010000000000")),
+        "{lines:#?}"
+    );
 }
 
 #[test]

@@ -35,6 +35,15 @@ pub struct Input<'a> {
     pub tuning: (usize, &'a Tuning),
 }
 
+/// Most records one asset may hold: more than there are people on Earth.
+pub const MAX_RECORDS: u64 = 10_000_000_000;
+/// Most people one asset may serve.
+pub const MAX_POPULATION: u64 = 10_000_000_000;
+/// Most records and people over all assets: a week-long turn's outage sum
+/// (population × 1000 × 10,080 minutes) stays far inside a u64.
+pub const MAX_TOTAL_RECORDS: u64 = 10_000_000_000_000;
+pub const MAX_TOTAL_POPULATION: u64 = 10_000_000_000_000;
+
 const ORGS: &str = "organisations";
 const ASSETS: &str = "assets";
 const ATTACKERS: &str = "attackers";
@@ -576,6 +585,33 @@ fn resolve_inner(cx: &mut Cx, input: &Input, mf: usize, sf: &ScenarioFile) -> Op
     }
 
     // --- assets
+    for (field, total, max) in [
+        (
+            "records",
+            sf.assets
+                .iter()
+                .map(|a| u128::from(a.records))
+                .sum::<u128>(),
+            MAX_TOTAL_RECORDS,
+        ),
+        (
+            "population",
+            sf.assets
+                .iter()
+                .map(|a| u128::from(a.population))
+                .sum::<u128>(),
+            MAX_TOTAL_POPULATION,
+        ),
+    ] {
+        if total > u128::from(max) {
+            cx.err(
+                mf,
+                Target::section(ASSETS),
+                format!("the assets' `{field}` add up to {total}, more than {max}"),
+                format!("at most {max} in all"),
+            );
+        }
+    }
     let mut assets = Vec::new();
     for (a, keep) in sf.assets.iter().zip(&asset_keep) {
         if !keep {
@@ -647,6 +683,10 @@ fn resolve_inner(cx: &mut Cx, input: &Input, mf: usize, sf: &ScenarioFile) -> Op
                 cx.lookup(mf, &t, "links", "asset", l, &asset_ids);
             }
         }
+        // Bounds that keep every sum of them exact in 64 bits (see
+        // `MAX_RECORDS` and `MAX_POPULATION`).
+        cx.max(mf, &t, "records", a.records, MAX_RECORDS, "records");
+        cx.max(mf, &t, "population", a.population, MAX_POPULATION, "people");
         if let Some((lat, lon)) = a.location
             && (!(-90_000..=90_000).contains(&lat) || !(-180_000..=180_000).contains(&lon))
         {

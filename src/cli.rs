@@ -2,7 +2,7 @@
 //! command needs comes from the library; this file only wires and prints.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -13,7 +13,7 @@ use crate::scenario::builtin;
 use crate::scenario::diagnostics::ScenarioError;
 use crate::scenario::load::{self, LoadOptions};
 use crate::scenario::params;
-use crate::session::log::{self, SessionLog};
+use crate::session::log;
 use crate::session::replay::{self, ReplayError};
 use crate::session::{Controller, Session};
 use crate::tui;
@@ -284,6 +284,30 @@ pub fn main_with(cli: Cli) -> ExitCode {
     }
 }
 
+/// The scenario file (and each file it includes) that `output` would
+/// overwrite, if any: an output never replaces an input.
+fn overwrites_scenario(
+    output: &Path,
+    scenario_arg: &str,
+    loaded: &crate::scenario::Loaded,
+) -> Option<String> {
+    let arg = Path::new(scenario_arg);
+    if !arg.is_file() {
+        return None;
+    }
+    let dir = arg.parent().unwrap_or(Path::new(""));
+    std::iter::once(arg.to_path_buf())
+        .chain(loaded.files.iter().map(|f| dir.join(&f.path)))
+        .find(|input| crate::store::same_file(output, input))
+        .map(|input| {
+            format!(
+                "{} is the scenario file {}; choose another file for the output",
+                output.display(),
+                input.display()
+            )
+        })
+}
+
 fn fail(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::FAILURE
@@ -375,6 +399,12 @@ fn play(
             "--set cannot be used with --resume: the log keeps the parameters it was played with",
         );
     }
+    if let (Some(path), Some(id)) = (&autosave, &scenario)
+        && let Ok(loaded) = crate::scenario::load::load_scenario_arg(id, opts)
+        && let Some(problem) = overwrites_scenario(path, id, &loaded)
+    {
+        return fail(&format!("--autosave: {problem}"));
+    }
     // Parameters are checked before the terminal changes, so their
     // diagnostics print plainly.
     if let Some(id) = &scenario
@@ -436,6 +466,11 @@ fn run(
         Ok(l) => l,
         Err(e) => return report_scenario_error(e),
     };
+    if let Some(path) = &log_path
+        && let Some(problem) = overwrites_scenario(path, scenario, &loaded)
+    {
+        return fail(&format!("--log: {problem}"));
+    }
     let overrides = match parse_teams(teams, false) {
         Ok(o) => o,
         Err(e) => return fail(&e),
@@ -456,7 +491,7 @@ fn run(
         None => session.run(loaded.scenario.turn_limit, &mut printer),
     }
     if let Some(path) = &log_path
-        && let Err(e) = session.log().write_atomic(path)
+        && let Err(e) = crate::store::write_log(path, session.log())
     {
         return fail(&format!("cannot write the log to {}: {e}", path.display()));
     }
@@ -539,6 +574,11 @@ fn sweep_cmd(args: &SweepArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return report_scenario_error(e),
     };
+    if let Some(out) = &args.out
+        && let Some(problem) = overwrites_scenario(out, &args.scenario, &loaded)
+    {
+        return fail(&format!("--out: {problem}"));
+    }
     let teams = match parse_teams(&args.teams, false) {
         Ok(t) => t,
         Err(e) => return fail(&e),
@@ -611,7 +651,7 @@ fn finish_sweep(
             Ok(b) => b,
             Err(e) => return fail(&format!("cannot encode the rows: {e}")),
         };
-        if let Err(e) = log::write_atomic(path, &bytes) {
+        if let Err(e) = crate::store::write_atomic(path, &bytes) {
             return fail(&format!("cannot write {}: {e}", path.display()));
         }
     }
@@ -632,6 +672,14 @@ fn merge_cmd(
     format: crate::sweep::Format,
     max_bytes: u64,
 ) -> ExitCode {
+    if let Some(out) = out
+        && let Some(input) = files.iter().find(|f| crate::store::same_file(out, f))
+    {
+        return fail(&format!(
+            "--out: {} is one of the shards being merged; choose another file",
+            input.display()
+        ));
+    }
     let mut tables = Vec::new();
     for f in files {
         match crate::sweep::Table::read(f, max_bytes) {
@@ -646,7 +694,7 @@ fn merge_cmd(
 }
 
 fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> ExitCode {
-    let log = match SessionLog::read(path, max_bytes) {
+    let log = match crate::store::read_log(path, max_bytes) {
         Ok(l) => l,
         Err(e) => return report_scenario_error(e),
     };

@@ -11,6 +11,7 @@ pub mod report;
 pub mod scenario;
 pub mod session;
 pub mod sim;
+pub mod store;
 pub mod sweep;
 pub mod time;
 pub mod tui;

@@ -259,14 +259,14 @@ fn a_logged_run_replays_and_matches() {
 }
 
 fn read_log(path: &Path) -> SessionLog {
-    match SessionLog::read(path, u64::MAX) {
+    match kizuna::store::read_log(path, u64::MAX) {
         Ok(l) => l,
         Err(e) => panic!("log unreadable: {e:?}"),
     }
 }
 
 fn write_log(path: &Path, log: &SessionLog) {
-    if let Err(e) = log.write_atomic(path) {
+    if let Err(e) = kizuna::store::write_log(path, log) {
         panic!("cannot write: {e}");
     }
 }
@@ -374,4 +374,58 @@ fn a_reader_that_stops_early_is_not_a_crash() {
         assert!(out.status.success(), "{args}: {}", text(&out.stderr));
         no_panic(&out);
     }
+}
+
+/// An output that names one of the inputs is refused before anything is
+/// written, and the input is left as it was.
+#[test]
+fn outputs_never_overwrite_inputs() {
+    let dir = temp_dir();
+    let scenario = dir.path().join("exercise.ron");
+    let original = match std::fs::read_to_string(fixture("exercise.ron")) {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    if let Err(e) = std::fs::write(&scenario, &original) {
+        panic!("{e}");
+    }
+    let path = scenario.to_string_lossy().into_owned();
+    // The same file under another spelling is still the same file.
+    let dotted = dir.path().join(".").join("exercise.ron");
+    let dotted = dotted.to_string_lossy().into_owned();
+    for args in [
+        vec!["run", &path, "--seed", "1", "--log", &dotted],
+        vec!["sweep", &path, "--seeds", "0..2", "--out", &path],
+    ] {
+        let out = kizuna(&args);
+        assert!(!out.status.success(), "{args:?} wrote over its input");
+        let err = text(&out.stderr);
+        assert!(err.contains("is the scenario file"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&scenario).ok(), Some(original));
+}
+
+/// An atomic write replaces a symlink at the target; it never writes
+/// through it to the file it points at.
+#[test]
+#[cfg(unix)]
+fn a_log_written_over_a_symlink_replaces_the_link() {
+    let dir = temp_dir();
+    let victim = dir.path().join("victim.txt");
+    let link = dir.path().join("run.log");
+    if let Err(e) = std::fs::write(&victim, "keep me") {
+        panic!("{e}");
+    }
+    if let Err(e) = std::os::unix::fs::symlink(&victim, &link) {
+        panic!("{e}");
+    }
+    let log = link.to_string_lossy().into_owned();
+    let out = kizuna(&["run", "tutorial", "--seed", "1", "--log", &log]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&victim).ok().as_deref(),
+        Some("keep me")
+    );
+    let written = std::fs::symlink_metadata(&link).map(|m| m.file_type().is_file());
+    assert!(matches!(written, Ok(true)), "{written:?}");
 }

@@ -585,21 +585,14 @@ fn resolve_inner(cx: &mut Cx, input: &Input, mf: usize, sf: &ScenarioFile) -> Op
     }
 
     // --- assets
+    let total_of = |quantity: fn(&schema::Asset) -> u64| -> u128 {
+        sf.assets.iter().map(|a| u128::from(quantity(a))).sum()
+    };
     for (field, total, max) in [
-        (
-            "records",
-            sf.assets
-                .iter()
-                .map(|a| u128::from(a.records))
-                .sum::<u128>(),
-            MAX_TOTAL_RECORDS,
-        ),
+        ("records", total_of(|a| a.records), MAX_TOTAL_RECORDS),
         (
             "population",
-            sf.assets
-                .iter()
-                .map(|a| u128::from(a.population))
-                .sum::<u128>(),
+            total_of(|a| a.population),
             MAX_TOTAL_POPULATION,
         ),
     ] {

@@ -1,11 +1,11 @@
 //! The session log: a self-contained record of a session. The header holds
 //! everything needed to rebuild the world (every scenario file's text, the
-//! seed, who played each team); each turn holds the decisions, the
-//! facilitator's overrides and a state hash chained to the previous turn's,
-//! so an edited log is caught at the turn that was changed.
+//! seed, who played each team) and its own hash; each turn holds the
+//! decisions, the facilitator's overrides and a state hash chained to the
+//! previous link, starting from the header's; the end record seals the
+//! number of turns and the abandoned branches onto the last link. So any
+//! edit is caught, and named: the header, a turn, or the end.
 
-use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,8 @@ use crate::sim::decision::Decision;
 use crate::sim::hash::Encoder;
 use crate::sim::overrides::Override;
 
-pub const LOG_FORMAT: u32 = 1;
+/// Format 2: the header and the end are hashed too.
+pub const LOG_FORMAT: u32 = 2;
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Deepest bracket nesting a log may have; checked before parsing, with
 /// the scanner the scenario loader uses (strings and comments skipped).
@@ -25,6 +26,7 @@ pub const MAX_LOG_NESTING: usize = 256;
 pub const DEFAULT_MAX_LOG_BYTES: u64 = 512 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SessionLog {
     pub format: u32,
     pub engine: String,
@@ -38,19 +40,33 @@ pub struct SessionLog {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<String>,
     pub teams: Vec<TeamAssignment>,
+    /// [`header_hash`] of everything above, hex: the first link of the chain.
+    pub header_hash: String,
     pub turns: Vec<TurnRecord>,
     /// Lines of play abandoned by a rewind, kept for the record.
     #[serde(default)]
     pub branches: Vec<Branch>,
+    pub end: LogEnd,
+}
+
+/// The seal: how many turns the log holds, and [`end_hash`] of the last
+/// link, that number and the branches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEnd {
+    pub turns: u32,
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoggedFile {
     pub path: String,
     pub text: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TeamAssignment {
     pub team: String,
     /// `human` or a policy name.
@@ -58,6 +74,7 @@ pub struct TeamAssignment {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TurnRecord {
     pub turn: u32,
     pub decisions: Vec<Decision>,
@@ -68,6 +85,7 @@ pub struct TurnRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Branch {
     /// The turn play was rewound to; the abandoned turns followed it.
     pub rewound_to: u32,
@@ -85,17 +103,57 @@ pub fn parse_hex(s: &str) -> Option<u64> {
     u64::from_str_radix(s, 16).ok()
 }
 
-/// The chain's starting value: the scenario's source hash, the seed and
-/// the parameters applied to the scenario.
-pub fn chain_start(source_hash: u64, seed: u64, parameters: &[String]) -> u64 {
+/// The chain's first link: every field of the header (format, engine,
+/// scenario id, source hash, seed, parameters, who plays each team), so a
+/// header edit is caught before any turn is replayed.
+pub fn header_hash(log: &SessionLog, source_hash: u64) -> u64 {
     let mut enc = Encoder::default();
+    enc.u64(u64::from(log.format));
+    enc.str(&log.engine);
+    enc.str(&log.scenario);
     enc.u64(source_hash);
-    enc.u64(seed);
-    enc.len(parameters.len());
-    for p in parameters {
+    enc.u64(log.seed);
+    enc.len(log.parameters.len());
+    for p in &log.parameters {
         enc.str(p);
     }
+    enc.len(log.teams.len());
+    for t in &log.teams {
+        enc.str(&t.team);
+        enc.str(&t.controller);
+    }
     enc.finish()
+}
+
+/// The seal over the last link: the number of turns and every abandoned
+/// branch, so removing turns or editing a branch is caught.
+pub fn end_hash(last: u64, turns: u32, branches: &[Branch]) -> u64 {
+    let mut enc = Encoder::default();
+    enc.u64(last);
+    enc.u64(u64::from(turns));
+    enc.len(branches.len());
+    for b in branches {
+        enc.u64(u64::from(b.rewound_to));
+        enc.len(b.abandoned.len());
+        for t in &b.abandoned {
+            enc.u64(u64::from(t.turn));
+            encode_inputs(&mut enc, &t.decisions, &t.overrides);
+            enc.str(&t.state_hash);
+        }
+    }
+    enc.finish()
+}
+
+fn encode_inputs(enc: &mut Encoder, decisions: &[Decision], overrides: &[Override]) {
+    enc.len(decisions.len());
+    for d in decisions {
+        crate::sim::hash::decision(enc, d);
+    }
+    enc.len(overrides.len());
+    for o in overrides {
+        // RON text is a stable encoding for these plain values.
+        enc.str(&ron::to_string(o).unwrap_or_default());
+    }
 }
 
 /// Links one turn into the chain: the previous link, the simulation's own
@@ -104,15 +162,7 @@ pub fn chain(previous: u64, state: u64, decisions: &[Decision], overrides: &[Ove
     let mut enc = Encoder::default();
     enc.u64(previous);
     enc.u64(state);
-    enc.len(decisions.len());
-    for d in decisions {
-        crate::sim::hash::decision(&mut enc, d);
-    }
-    enc.len(overrides.len());
-    for o in overrides {
-        // RON text is a stable encoding for these plain values.
-        enc.str(&ron::to_string(o).unwrap_or_default());
-    }
+    encode_inputs(&mut enc, decisions, overrides);
     enc.finish()
 }
 
@@ -155,68 +205,8 @@ impl SessionLog {
         opts.from_str::<SessionLog>(text).map_err(|e| {
             let start = offset_of(text, e.span.start.line, e.span.start.col);
             Problem::at(path, &text_arc, (start, 1), format!("not a valid session log: {}", e.code), "here")
-                .with_help("a session log starts with `(format: 1, engine: …, scenario: …, files: [...], …)`; was the file edited or cut short?")
+                .with_help("a session log starts with `(format: 2, engine: …, scenario: …, files: [...], …)`; was the file edited or cut short?")
                 .into()
         })
     }
-
-    /// Reads a log file with a size limit.
-    pub fn read(path: &Path, max_bytes: u64) -> Result<SessionLog, ScenarioError> {
-        let shown = path.display().to_string();
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Problem::whole_file(&shown, format!("cannot read the log: {e}")))?;
-        if meta.len() > max_bytes {
-            return Err(Problem::whole_file(
-                &shown,
-                format!(
-                    "the log is {} bytes, over the {max_bytes}-byte limit",
-                    meta.len()
-                ),
-            )
-            .with_help("raise the limit with --max-log-bytes if the log is genuine")
-            .into());
-        }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Problem::whole_file(&shown, format!("cannot read the log: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Problem::whole_file(
-                &shown,
-                format!(
-                    "the log is not UTF-8 text (bad byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
-        SessionLog::parse(&shown, &text)
-    }
-
-    /// Writes atomically: a temporary file beside the target, flushed to
-    /// disk, then renamed over it, so a crash leaves the old or the new log.
-    pub fn write_atomic(&self, path: &Path) -> std::io::Result<()> {
-        write_atomic(path, self.to_ron().as_bytes())
-    }
-}
-
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => Path::new(".").to_path_buf(),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "log".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

@@ -104,7 +104,7 @@ impl Session {
         hash_every_turn: bool,
     ) -> Session {
         let scenario = loaded.scenario.clone();
-        let log = SessionLog {
+        let mut log = SessionLog {
             format: log::LOG_FORMAT,
             engine: log::ENGINE_VERSION.to_string(),
             scenario: scenario.id.clone(),
@@ -128,19 +128,37 @@ impl Session {
                     controller: c.to_string(),
                 })
                 .collect(),
+            header_hash: String::new(),
             turns: Vec::new(),
             branches: Vec::new(),
+            end: log::LogEnd::default(),
         };
-        Session {
+        let chain = log::header_hash(&log, loaded.source_hash);
+        log.header_hash = log::hex(chain);
+        let mut session = Session {
             sim: match previous {
                 Some(old) => old.sim.recycle(scenario, seed),
                 None => Sim::new(scenario, seed),
             },
-            chain: log::chain_start(loaded.source_hash, seed, &loaded.parameters),
+            chain,
             log,
             controllers,
             hash_every_turn,
             history: Vec::new(),
+        };
+        session.seal();
+        session
+    }
+
+    /// Brings the log's end record up to date with the turns and branches.
+    /// Only a session that hashes every turn keeps a chain to seal.
+    fn seal(&mut self) {
+        if self.hash_every_turn {
+            let turns = self.log.turns.len() as u32;
+            self.log.end = log::LogEnd {
+                turns,
+                hash: log::hex(log::end_hash(self.chain, turns, &self.log.branches)),
+            };
         }
     }
 
@@ -264,6 +282,7 @@ impl Session {
         if self.hash_every_turn {
             self.history.push(outcome.clone());
         }
+        self.seal();
         outcome
     }
 
@@ -298,9 +317,8 @@ impl Session {
         }
         let abandoned = self.log.turns.split_off(to as usize);
         let kept = std::mem::take(&mut self.log.turns);
-        let source_hash = log::parse_hex(&self.log.source_hash).unwrap_or(0);
         self.sim = Sim::new(self.sim.scenario().clone(), self.log.seed);
-        self.chain = log::chain_start(source_hash, self.log.seed, &self.log.parameters);
+        self.chain = log::parse_hex(&self.log.header_hash).unwrap_or(0);
         self.history.clear();
         for record in kept {
             self.apply_turn(record.decisions, record.overrides);
@@ -311,6 +329,7 @@ impl Session {
                 abandoned,
             });
         }
+        self.seal();
         Ok(())
     }
 

@@ -21,6 +21,16 @@ pub enum ReplayError {
         "the embedded scenario files were changed: their hash is {actual}, the log says {recorded}"
     )]
     SourceHash { recorded: String, actual: String },
+    #[error(
+        "the header was changed (format, engine, scenario, seed, parameters or teams): its hash is {actual}, the log says {recorded}"
+    )]
+    Header { recorded: String, actual: String },
+    #[error("the log ends after {recorded} turns but holds {found}: turns were removed or added")]
+    TurnCount { recorded: u32, found: u32 },
+    #[error(
+        "the end of the log was changed (its branches or its seal): its hash is {actual}, the log says {recorded}"
+    )]
+    End { recorded: String, actual: String },
     #[error("the log names team '{0}', which the scenario does not have")]
     Team(String),
     #[error("team '{team}' has an unknown controller '{controller}'")]
@@ -84,6 +94,16 @@ pub fn replay(
             actual,
         });
     }
+    let header = log::hex(log::header_hash(
+        log,
+        load::source_hash(&log.source_files()),
+    ));
+    if header != log.header_hash {
+        return Err(ReplayError::Header {
+            recorded: log.header_hash.clone(),
+            actual: header,
+        });
+    }
     let loaded = crate::scenario::params::apply_all(&loaded, &log.parameters)
         .map_err(ReplayError::Scenario)?;
     let scenario = loaded.scenario.clone();
@@ -99,12 +119,11 @@ pub fn replay(
     }
     let mut fresh = log.clone();
     fresh.turns.clear();
-    let source_hash = load::source_hash(&log.source_files());
     let mut session = Session::from_parts(
         Sim::new(scenario.clone(), log.seed),
         fresh,
         controllers,
-        log::chain_start(source_hash, log.seed, &log.parameters),
+        log::parse_hex(&log.header_hash).unwrap_or(0),
     );
     let limit = until.unwrap_or(u32::MAX) as usize;
     for (index, record) in log.turns.iter().take(limit).enumerate() {
@@ -129,6 +148,22 @@ pub fn replay(
             return Err(ReplayError::Mismatch {
                 turn: expected,
                 recorded: record.state_hash.clone(),
+                actual,
+            });
+        }
+    }
+    if until.is_none_or(|n| n as usize >= log.turns.len()) {
+        let found = log.turns.len() as u32;
+        if log.end.turns != found {
+            return Err(ReplayError::TurnCount {
+                recorded: log.end.turns,
+                found,
+            });
+        }
+        let actual = log::hex(log::end_hash(session.chain_hash(), found, &log.branches));
+        if actual != log.end.hash {
+            return Err(ReplayError::End {
+                recorded: log.end.hash.clone(),
                 actual,
             });
         }

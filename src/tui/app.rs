@@ -607,7 +607,7 @@ impl App {
     /// Writes the log to the autosave file, if there is one.
     pub fn save(&mut self) {
         if let Some(path) = &self.autosave
-            && let Err(e) = self.session.log().write_atomic(path)
+            && let Err(e) = crate::store::write_log(path, self.session.log())
         {
             self.status = Some(
                 self.strings

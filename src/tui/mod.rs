@@ -32,7 +32,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::layout::Rect;
 
 use crate::scenario::load::{LoadOptions, load_scenario_arg};
-use crate::session::log::{DEFAULT_MAX_LOG_BYTES, SessionLog};
+use crate::session::log::DEFAULT_MAX_LOG_BYTES;
 use crate::session::{Controller, Session};
 
 use app::App;
@@ -140,7 +140,7 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
     // Load what can fail before the terminal changes, so errors print plainly.
     let mut session = match &opts.resume {
         Some(path) => {
-            let log = SessionLog::read(path, DEFAULT_MAX_LOG_BYTES)
+            let log = crate::store::read_log(path, DEFAULT_MAX_LOG_BYTES)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             Some(
                 Session::resume(log)

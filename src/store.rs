@@ -1,0 +1,74 @@
+//! The file store: session logs and sweep outputs read from and written to
+//! disk. Logs are read with a size limit; every write is atomic, through a
+//! temporary file with a random name created exclusively beside the
+//! target (so a planted symlink is never followed), flushed to disk and
+//! renamed over it, so a crash leaves the old file or the new one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::scenario::diagnostics::{Problem, ScenarioError};
+use crate::session::log::SessionLog;
+
+/// Reads a log file, refusing one larger than `max_bytes`.
+pub fn read_log(path: &Path, max_bytes: u64) -> Result<SessionLog, ScenarioError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Problem::whole_file(&shown, format!("cannot read the log: {e}")))?;
+    if meta.len() > max_bytes {
+        return Err(Problem::whole_file(
+            &shown,
+            format!(
+                "the log is {} bytes, over the {max_bytes}-byte limit",
+                meta.len()
+            ),
+        )
+        .with_help("raise the limit with --max-log-bytes if the log is genuine")
+        .into());
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problem::whole_file(&shown, format!("cannot read the log: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Problem::whole_file(
+            &shown,
+            format!(
+                "the log is not UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    SessionLog::parse(&shown, &text)
+}
+
+/// Writes a session log atomically.
+pub fn write_log(path: &Path, log: &SessionLog) -> std::io::Result<()> {
+    write_atomic(path, log.to_ron().as_bytes())
+}
+
+/// Writes `bytes` to `path` atomically (see the module comment).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kizuna-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same existing file (through links and
+/// relative parts), so an output never overwrites an input.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

@@ -259,10 +259,9 @@ pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
         | Event::AssetWiped { .. }
         | Event::InfrastructureRemoved { .. } => false,
         Event::Detected { org, .. } => mine(*org),
-        Event::Evicted { asset, .. } => scenario
-            .assets
-            .get(*asset as usize)
-            .is_some_and(|a| mine(a.owner)),
+        // Restoring a system shows it works again; that an intruder was
+        // on it is news only to those who knew.
+        Event::Evicted { known_by, .. } => known_by.iter().any(|&o| mine(o)),
         Event::MessageDelivered { from, to, .. } => mine(*from) || mine(*to),
         Event::AssistanceArrived { from, to, .. } => mine(*from) || mine(*to),
         Event::AssetDefaced { .. }

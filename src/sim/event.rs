@@ -80,6 +80,10 @@ pub enum Event {
     Evicted {
         asset: AssetIdx,
         attacker: AttackerIdx,
+        /// Organisations that knew of the intrusion when it ended: only
+        /// their teams learn that an intruder was evicted.
+        #[serde(default)]
+        known_by: Vec<OrgIdx>,
     },
     InfrastructureRemoved {
         attacker: AttackerIdx,

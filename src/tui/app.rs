@@ -436,9 +436,6 @@ impl App {
             .collect();
         attackers.sort_unstable();
         attackers.dedup();
-        if attackers.is_empty() && view.attacker_count() > 0 {
-            attackers.push(0);
-        }
         let mut out = Vec::new();
         for &org in view.my_orgs() {
             let mut push = |action: Action| {

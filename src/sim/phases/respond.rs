@@ -276,15 +276,23 @@ fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx
         None => vec![by],
     };
     told.push(rules.assets[asset as usize].owner);
+    told.sort_unstable();
+    told.dedup();
+    let mut known_by = Vec::new();
     for org in told {
         let e = effects::org_entity(world, org);
         if let Some(mut k) = world.get_mut::<Knowledge>(e) {
+            if k.0.knows_compromise(asset, attacker) {
+                known_by.push(org);
+            }
             k.0.clear_compromise(asset, attacker, turn);
         }
     }
-    world
-        .resource_mut::<TurnLog>()
-        .push(Event::Evicted { asset, attacker });
+    world.resource_mut::<TurnLog>().push(Event::Evicted {
+        asset,
+        attacker,
+        known_by,
+    });
 }
 
 /// A share of the lender's capacity moves over, for the rest of the scenario.

@@ -65,6 +65,20 @@ fn evictions_are_news_only_to_teams_that_knew() {
                                 knew,
                                 "{id} seed {seed}: team {team} told of an intrusion it never knew"
                             );
+                            // Told it is gone, the team no longer marks it,
+                            // unless the intruder came straight back.
+                            let still = session
+                                .view(team)
+                                .known_compromises()
+                                .iter()
+                                .any(|k| (k.asset, k.attacker) == (*asset, *attacker));
+                            let back = outcome.events[i..].iter().any(|e| {
+                                matches!(e, Event::AssetCompromised { asset: a, .. } if a == asset)
+                            });
+                            assert!(
+                                !still || back,
+                                "{id} seed {seed}: team {team} still marks an evicted intrusion"
+                            );
                             shown += 1;
                         } else if owner_team == Some(team) && !knew {
                             kept_back += 1;

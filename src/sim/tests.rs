@@ -509,3 +509,54 @@ fn leaked_intel_costs_the_leaker_its_partners_trust() {
     assert!(sim.read().trust(uscert).get(cert) < before);
     assert!(sim.read().politics().alliance_trust < alliance_before);
 }
+
+#[test]
+fn a_facilitators_eviction_clears_what_defenders_believed() {
+    let s = fixture();
+    let orgs = s.organisations.len() as u16;
+    for seed in 0..40 {
+        let mut sim = Sim::new(s.clone(), seed);
+        let mut known = None;
+        for _ in 0..s.turn_limit {
+            step(&mut sim, vec![]);
+            known = (0..orgs).find_map(|o| {
+                let c = sim.read().knowledge(o).compromises.first().cloned()?;
+                let live = sim
+                    .read()
+                    .compromises()
+                    .iter()
+                    .any(|g| (g.asset, g.attacker) == (c.asset, c.attacker));
+                live.then_some((o, c.asset, c.attacker))
+            });
+            if known.is_some() {
+                break;
+            }
+        }
+        let Some((org, asset, attacker)) = known else {
+            continue;
+        };
+        let outcome = override_turn(&mut sim, Change::Evict { asset, attacker });
+        let told = outcome.events.iter().find_map(|e| match e {
+            Event::Evicted {
+                asset: a,
+                attacker: b,
+                known_by,
+            } if (*a, *b) == (asset, attacker) => Some(known_by.clone()),
+            _ => None,
+        });
+        assert!(told.as_ref().is_some_and(|k| k.contains(&org)), "{told:?}");
+        for o in 0..orgs {
+            assert!(
+                !sim.read().knowledge(o).knows_compromise(asset, attacker)
+                    || sim
+                        .read()
+                        .compromises()
+                        .iter()
+                        .any(|g| (g.asset, g.attacker) == (asset, attacker)),
+                "organisation {o} still believes an evicted intrusion"
+            );
+        }
+        return;
+    }
+    panic!("no seed had a detected intrusion to evict");
+}

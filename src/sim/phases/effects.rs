@@ -3,6 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, Effect, OrgIdx};
+use crate::sim::event::Event;
 
 use crate::sim::components::*;
 use crate::sim::resources::*;
@@ -55,6 +56,28 @@ pub fn change_trust(world: &mut World, from: OrgIdx, to: OrgIdx, delta: i32) {
         let now = t.0.get(to);
         t.0.set(to, shift(now, delta));
     }
+}
+
+/// An intrusion is over: the organisations in `told` forget it and
+/// remember it as cleared, and those of them that knew of it learn that an
+/// intruder was evicted (the event names them).
+pub fn intrusion_ended(world: &mut World, told: &[OrgIdx], asset: AssetIdx, attacker: AttackerIdx) {
+    let turn = world.resource::<Clock>().turn;
+    let mut known_by = Vec::new();
+    for &org in told {
+        let e = org_entity(world, org);
+        if let Some(mut k) = world.get_mut::<Knowledge>(e) {
+            if k.0.knows_compromise(asset, attacker) {
+                known_by.push(org);
+            }
+            k.0.clear_compromise(asset, attacker, turn);
+        }
+    }
+    world.resource_mut::<TurnLog>().push(Event::Evicted {
+        asset,
+        attacker,
+        known_by,
+    });
 }
 
 pub fn reveal_attacker(world: &mut World, org: OrgIdx, attacker: AttackerIdx) {

@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{DecisionKind, Trigger};
+use crate::scenario::model::{DecisionKind, OrgIdx, Trigger};
 use crate::sim::components::*;
 use crate::sim::event::Event;
 use crate::sim::overrides::Change;
@@ -34,10 +34,24 @@ pub fn apply_overrides(
                 format!("availability of asset {asset} set to {availability}‰")
             }
             Change::Evict { asset, attacker } => {
+                let mut removed = false;
                 for (e, c) in super::sorted_compromises(world, compromises) {
                     if c.asset == *asset && c.attacker == *attacker {
                         world.despawn(e);
+                        removed = true;
                     }
+                }
+                // Whoever believed the system compromised is told it is
+                // clean, as after their own eviction.
+                if removed {
+                    let believers: Vec<OrgIdx> = (0..rules.organisations.len() as OrgIdx)
+                        .filter(|&o| {
+                            world
+                                .get::<Knowledge>(effects::org_entity(world, o))
+                                .is_some_and(|k| k.0.knows_compromise(*asset, *attacker))
+                        })
+                        .collect();
+                    effects::intrusion_ended(world, &believers, *asset, *attacker);
                 }
                 format!("attacker {attacker} evicted from asset {asset}")
             }

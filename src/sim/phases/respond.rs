@@ -269,7 +269,6 @@ fn evict(
 /// The attacker is out of the asset: the acting organisation's team and the
 /// owner know it is clean, so a later return can be detected afresh.
 fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx) {
-    let turn = world.resource::<Clock>().turn;
     let rules = world.resource::<Rules>().0.clone();
     let mut told: Vec<OrgIdx> = match rules.organisations[by as usize].team {
         Some(team) => rules.teams[team as usize].organisations.clone(),
@@ -278,21 +277,7 @@ fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx
     told.push(rules.assets[asset as usize].owner);
     told.sort_unstable();
     told.dedup();
-    let mut known_by = Vec::new();
-    for org in told {
-        let e = effects::org_entity(world, org);
-        if let Some(mut k) = world.get_mut::<Knowledge>(e) {
-            if k.0.knows_compromise(asset, attacker) {
-                known_by.push(org);
-            }
-            k.0.clear_compromise(asset, attacker, turn);
-        }
-    }
-    world.resource_mut::<TurnLog>().push(Event::Evicted {
-        asset,
-        attacker,
-        known_by,
-    });
+    effects::intrusion_ended(world, &told, asset, attacker);
 }
 
 /// A share of the lender's capacity moves over, for the rest of the scenario.

@@ -13,8 +13,9 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::components::*;
 use super::decision::{Action, Decision};
-use super::knowledge::Facts;
+use super::knowledge::{Facts, KnownCompromise, KnownEviction, Lead};
 use super::resources::*;
+use crate::scenario::model::TrustMap;
 
 pub struct Encoder(Xxh3);
 
@@ -63,21 +64,31 @@ impl Encoder {
 
 pub fn state_hash(world: &mut World) -> u64 {
     let mut enc = Encoder::default();
-    let clock = *world.resource::<Clock>();
-    enc.u64(clock.seed);
-    enc.u32(clock.turn);
+    // Each value is taken apart field by field, so a field added to any of
+    // them fails to compile here until it is hashed (or said not to be).
+    let Clock { seed, turn } = *world.resource::<Clock>();
+    enc.u64(seed);
+    enc.u32(turn);
 
     let index = world.resource::<Index>().clone();
     enc.len(index.orgs.len());
     for &e in index.orgs.iter() {
-        if let Some(s) = world.get::<Staff>(e) {
-            enc.u32(s.capacity);
-            enc.u32(s.committed);
+        if let Some(Staff {
+            capacity,
+            committed,
+        }) = world.get::<Staff>(e)
+        {
+            enc.u32(*capacity);
+            enc.u32(*committed);
         }
-        if let Some(t) = world.get::<Trust>(e) {
-            enc.u16(t.0.default);
-            enc.len(t.0.exceptions.len());
-            for &(org, v) in &t.0.exceptions {
+        if let Some(Trust(TrustMap {
+            default,
+            exceptions,
+        })) = world.get::<Trust>(e)
+        {
+            enc.u16(*default);
+            enc.len(exceptions.len());
+            for &(org, v) in exceptions {
                 enc.u16(org);
                 enc.u16(v);
             }
@@ -88,22 +99,35 @@ pub fn state_hash(world: &mut World) -> u64 {
     }
     enc.len(index.assets.len());
     for &e in index.assets.iter() {
-        if let Some(h) = world.get::<Health>(e) {
-            enc.u16(h.own_availability);
-            enc.u16(h.availability);
-            enc.u16(h.integrity);
-            enc.u16(h.confidentiality);
+        if let Some(Health {
+            own_availability,
+            availability,
+            integrity,
+            confidentiality,
+        }) = world.get::<Health>(e)
+        {
+            enc.u16(*own_availability);
+            enc.u16(*availability);
+            enc.u16(*integrity);
+            enc.u16(*confidentiality);
         }
-        if let Some(d) = world.get::<Defences>(e) {
-            enc.u16(d.monitoring);
-            enc.bool(d.isolated);
-            enc.u64(d.patched);
-            enc.bool(d.backups_intact);
-            enc.u16(d.hunt_bp);
+        if let Some(Defences {
+            monitoring,
+            isolated,
+            patched,
+            backups_intact,
+            hunt_bp,
+        }) = world.get::<Defences>(e)
+        {
+            enc.u16(*monitoring);
+            enc.bool(*isolated);
+            enc.u64(*patched);
+            enc.bool(*backups_intact);
+            enc.u16(*hunt_bp);
         }
-        if let Some(r) = world.get::<Records>(e) {
-            enc.u64(r.held);
-            enc.u64(r.lost);
+        if let Some(Records { held, lost }) = world.get::<Records>(e) {
+            enc.u64(*held);
+            enc.u64(*lost);
         }
     }
     let supply = world.resource::<Supply>();
@@ -111,16 +135,26 @@ pub fn state_hash(world: &mut World) -> u64 {
     supply.starved.iter().for_each(|&v| enc.u32(v));
     enc.len(index.attackers.len());
     for &e in index.attackers.iter() {
-        if let Some(c) = world.get::<Campaign>(e) {
-            enc.u32(c.stage);
-            enc.u32(c.turns_in_stage);
-            enc.bool(c.finished);
-            enc.u32(c.infrastructure);
-            enc.opt_u32(c.first_action);
-            enc.opt_u32(c.first_detected);
-            enc.bool(c.acted);
-            enc.len(c.defaced.len());
-            c.defaced.iter().for_each(|&v| enc.u32(v));
+        if let Some(Campaign {
+            stage,
+            turns_in_stage,
+            finished,
+            infrastructure,
+            first_action,
+            first_detected,
+            acted,
+            defaced,
+        }) = world.get::<Campaign>(e)
+        {
+            enc.u32(*stage);
+            enc.u32(*turns_in_stage);
+            enc.bool(*finished);
+            enc.u32(*infrastructure);
+            enc.opt_u32(*first_action);
+            enc.opt_u32(*first_detected);
+            enc.bool(*acted);
+            enc.len(defaced.len());
+            defaced.iter().for_each(|&v| enc.u32(v));
         }
     }
     let mut compromises: Vec<(StableId, Compromise)> =
@@ -130,32 +164,57 @@ pub fn state_hash(world: &mut World) -> u64 {
         };
     compromises.sort_by_key(|(id, _)| *id);
     enc.len(compromises.len());
-    for (id, c) in &compromises {
+    for (
+        id,
+        Compromise {
+            attacker,
+            asset,
+            level,
+            since,
+            detected,
+        },
+    ) in &compromises
+    {
         enc.u64(id.0);
-        enc.u16(c.attacker);
-        enc.u32(c.asset);
-        enc.u8(c.level);
-        enc.u32(c.since);
-        enc.bool(c.detected);
+        enc.u16(*attacker);
+        enc.u32(*asset);
+        enc.u8(*level);
+        enc.u32(*since);
+        enc.bool(*detected);
     }
     let actions = &world.resource::<Actions>().running;
     enc.len(actions.len());
-    for a in actions {
-        decision(&mut enc, &a.decision);
-        enc.u32(a.staff);
-        enc.u32(a.started);
-        enc.u32(a.turns_left);
+    for ActionInProgress {
+        decision: d,
+        staff,
+        started,
+        turns_left,
+    } in actions
+    {
+        decision(&mut enc, d);
+        enc.u32(*staff);
+        enc.u32(*started);
+        enc.u32(*turns_left);
     }
     let mailbox = &world.resource::<Mailbox>().0;
     enc.len(mailbox.len());
-    for m in mailbox {
-        enc.u16(m.from);
-        enc.u16(m.to);
-        enc.u8(m.tlp as u8);
-        facts(&mut enc, &m.facts);
-        enc.u32(m.sent);
-        enc.u32(m.arrives);
-        enc.bool(m.report);
+    for IntelMessage {
+        from,
+        to,
+        tlp,
+        facts: carried,
+        sent,
+        arrives,
+        report,
+    } in mailbox
+    {
+        enc.u16(*from);
+        enc.u16(*to);
+        enc.u8(*tlp as u8);
+        facts(&mut enc, carried);
+        enc.u32(*sent);
+        enc.u32(*arrives);
+        enc.bool(*report);
     }
     for pairs in [
         &world.resource::<ResponseAccess>().0,
@@ -167,68 +226,115 @@ pub fn state_hash(world: &mut World) -> u64 {
             enc.u16(b);
         }
     }
-    let p = world.resource::<Politics>();
-    enc.u16(p.public_trust);
-    enc.u16(p.alliance_trust);
-    enc.u8(p.alert_level);
-    enc.bool(p.liaison);
-    enc.opt_u32(p.article5_turn);
-    enc.opt_u32(p.first_statement);
-    enc.opt_u32(p.first_detection);
-    enc.len(p.attributions.len());
-    for (a, name, turn, correct) in &p.attributions {
+    let Politics {
+        public_trust,
+        alliance_trust,
+        alert_level,
+        liaison,
+        article5_turn,
+        first_statement,
+        first_detection,
+        attributions,
+    } = world.resource::<Politics>();
+    enc.u16(*public_trust);
+    enc.u16(*alliance_trust);
+    enc.u8(*alert_level);
+    enc.bool(*liaison);
+    enc.opt_u32(*article5_turn);
+    enc.opt_u32(*first_statement);
+    enc.opt_u32(*first_detection);
+    enc.len(attributions.len());
+    for (a, name, turn, correct) in attributions {
         enc.u16(*a);
         enc.str(name);
         enc.u32(*turn);
         enc.bool(*correct);
     }
-    let m = world.resource::<Metrics>();
-    enc.u64(m.records_lost);
-    enc.u64(m.customer_minutes_lost);
-    enc.u16(m.impact);
-    enc.u16(m.peak_impact);
-    enc.u64(m.outage_rate);
-    enc.u32(m.compromises_total);
-    enc.u32(m.detections);
-    enc.u32(m.assets_down);
-    enc.opt_u32(m.government_aware);
-    enc.opt_u32(m.escalation_reached);
+    let Metrics {
+        records_lost,
+        customer_minutes_lost,
+        impact,
+        peak_impact,
+        outage_rate,
+        compromises_total,
+        detections,
+        assets_down,
+        government_aware,
+        escalation_reached,
+    } = world.resource::<Metrics>();
+    enc.u64(*records_lost);
+    enc.u64(*customer_minutes_lost);
+    enc.u16(*impact);
+    enc.u16(*peak_impact);
+    enc.u64(*outage_rate);
+    enc.u32(*compromises_total);
+    enc.u32(*detections);
+    enc.u32(*assets_down);
+    enc.opt_u32(*government_aware);
+    enc.opt_u32(*escalation_reached);
     let fired = &world.resource::<InjectsFired>().0;
     enc.len(fired.len());
     fired.iter().for_each(|&f| enc.opt_u32(f));
     let taken = &world.resource::<DecisionsTaken>().0;
     enc.len(taken.len());
     taken.iter().for_each(|&t| enc.opt_u32(t));
-    let o = world.resource::<Objectives>();
-    enc.len(o.status.len());
-    o.status.iter().for_each(|s| enc.u8(*s as u8));
-    o.threshold_reached.iter().for_each(|&t| enc.opt_u32(t));
-    enc.u32(o.score);
-    enc.bool(o.ended);
+    let Objectives {
+        status,
+        threshold_reached,
+        score,
+        ended,
+    } = world.resource::<Objectives>();
+    enc.len(status.len());
+    status.iter().for_each(|s| enc.u8(*s as u8));
+    threshold_reached.iter().for_each(|&t| enc.opt_u32(t));
+    enc.u32(*score);
+    enc.bool(*ended);
     enc.finish()
 }
 
 fn facts(enc: &mut Encoder, f: &Facts) {
-    enc.len(f.compromises.len());
-    for c in &f.compromises {
-        enc.u32(c.asset);
-        enc.u16(c.attacker);
-        enc.u32(c.seen);
+    let Facts {
+        compromises,
+        indicators,
+        leads,
+        cleared,
+    } = f;
+    enc.len(compromises.len());
+    for KnownCompromise {
+        asset,
+        attacker,
+        seen,
+    } in compromises
+    {
+        enc.u32(*asset);
+        enc.u16(*attacker);
+        enc.u32(*seen);
     }
-    enc.len(f.indicators.len());
-    f.indicators.iter().for_each(|&a| enc.u16(a));
-    enc.len(f.leads.len());
-    for l in &f.leads {
-        enc.u16(l.attacker);
-        enc.str(&l.points_to);
-        enc.u16(l.source);
-        enc.u32(l.weight);
+    enc.len(indicators.len());
+    indicators.iter().for_each(|&a| enc.u16(a));
+    enc.len(leads.len());
+    for Lead {
+        attacker,
+        points_to,
+        source,
+        weight,
+    } in leads
+    {
+        enc.u16(*attacker);
+        enc.str(points_to);
+        enc.u16(*source);
+        enc.u32(*weight);
     }
-    enc.len(f.cleared.len());
-    for e in &f.cleared {
-        enc.u32(e.asset);
-        enc.u16(e.attacker);
-        enc.u32(e.turn);
+    enc.len(cleared.len());
+    for KnownEviction {
+        asset,
+        attacker,
+        turn,
+    } in cleared
+    {
+        enc.u32(*asset);
+        enc.u16(*attacker);
+        enc.u32(*turn);
     }
 }
 

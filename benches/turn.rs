@@ -10,6 +10,11 @@ use kizuna::scenario::load::{LoadOptions, Loaded, load, load_builtin};
 use kizuna::scenario::sources::MemorySources;
 use kizuna::session::{Controller, Session};
 
+/// The allocator the `kizuna` binary ships with, so the figures are the
+/// command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn generated(assets: usize) -> Loaded {
     let text = kizuna::worldgen::generate_ron(assets, 1);
     let sources = MemorySources::new().with("world.ron", text);

@@ -7,6 +7,10 @@ use kizuna::scenario::load::{LoadOptions, load};
 use kizuna::scenario::sources::MemorySources;
 use kizuna::session::{Controller, Session};
 
+/// The allocator the `kizuna` binary ships with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let world = args.next().unwrap_or_else(|| "400".into());

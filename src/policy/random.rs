@@ -20,9 +20,10 @@ pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
         if !rng.chance_bp(ACT_BP) {
             continue;
         }
+        let mine = view.actionable_assets(org);
         for _ in 0..TRIES_PER_ORG {
             let kind = DecisionKind::ALL[rng.below(DecisionKind::ALL.len() as u32) as usize];
-            if let Some(action) = random_action(kind, view, org, rng)
+            if let Some(action) = random_action(kind, view, &mine, rng)
                 && plan.try_add(Decision { org, action })
             {
                 break;
@@ -32,13 +33,14 @@ pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
     plan.decisions
 }
 
+/// A random action of `kind` on one of `mine` (the assets the
+/// organisation may act on), or on a random organisation or attacker.
 fn random_action(
     kind: DecisionKind,
     view: &TeamView,
-    org: u16,
+    mine: &[u32],
     rng: &mut SimRng,
 ) -> Option<Action> {
-    let mine = view.actionable_assets(org);
     let assets = mine.len() as u32;
     let orgs = view.organisations().len() as u32;
     let attackers = view.attacker_count() as u32;

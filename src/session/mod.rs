@@ -3,7 +3,9 @@
 //! rewinds and branches, and builds each viewer's view. No terminal, no
 //! files of its own.
 
+pub mod i18n;
 pub mod log;
+pub mod narrator;
 pub mod replay;
 pub mod view;
 

@@ -16,11 +16,11 @@ use crate::sim::event::Event;
 use crate::sim::overrides::{Change, Override};
 
 use super::action::{UiAction, map_key};
-use super::describe;
 use super::i18n::Strings;
 use super::keys::KeyMap;
 use super::layout;
 use super::theme::Theme;
+use crate::session::narrator::Narrator;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -205,6 +205,11 @@ impl App {
 
     pub fn text<'a>(&self, t: &'a Text) -> &'a str {
         self.strings.text(t)
+    }
+
+    /// The narrator for whoever is at the screen.
+    pub fn narrator(&self) -> Narrator<'_> {
+        Narrator::new(self.scenario(), self.viewer(), &self.strings)
     }
 
     // ---- input ------------------------------------------------------
@@ -528,7 +533,7 @@ impl App {
         let Some(c) = cands.get(self.selected(Panel::Decisions)) else {
             return;
         };
-        let what = describe::decision(self, &c.decision);
+        let what = self.narrator().decision(&c.decision);
         let q = &mut self.queued[self.team as usize];
         if let Some(pos) = q.iter().position(|d| *d == c.decision) {
             q.remove(pos);
@@ -545,7 +550,7 @@ impl App {
                     self.status = Some(self.strings.fmt("status_queued", &[("what", &what)]));
                 }
                 Err(r) => {
-                    let why = describe::refusal(self, r);
+                    let why = self.narrator().refusal(r);
                     self.status = Some(self.strings.fmt("status_refused", &[("why", &why)]));
                 }
             }
@@ -862,14 +867,14 @@ impl App {
     }
 
     /// Events of each turn the viewer may see, newest turn first.
-    pub fn timeline(&self) -> Vec<(u32, String, describe::Tone)> {
+    pub fn timeline(&self) -> Vec<(u32, String, crate::session::narrator::Tone)> {
         let viewer = self.viewer();
         let scenario = self.scenario();
         let mut out = Vec::new();
         for o in self.session.history().iter().rev() {
             for e in &o.events {
                 if visible(e, viewer, scenario) {
-                    let (text, tone) = describe::event(self, e);
+                    let (text, tone) = self.narrator().event(e);
                     out.push((o.turn, text, tone));
                 }
             }
@@ -917,17 +922,17 @@ impl App {
                         {
                             continue;
                         }
-                        let org = describe::org(self, *from);
+                        let org = self.narrator().org(*from);
                         let key = if *report { "report_from" } else { "intel_from" };
                         let title = format!(
                             "{} → {}",
                             self.strings.fmt(key, &[("org", &org)]),
-                            describe::org(self, *to)
+                            self.narrator().org(*to)
                         );
                         out.push(InboxItem {
                             turn: o.turn,
                             title,
-                            body: describe::facts(self, *to, facts),
+                            body: self.narrator().facts(*to, facts),
                             tlp: Some(*tlp),
                         });
                     }
@@ -1279,7 +1284,7 @@ mod tests {
         for lang in [Lang::En, Lang::Ja] {
             let app = tutorial(lang);
             for r in &all {
-                let text = describe::refusal(&app, r);
+                let text = app.narrator().refusal(r);
                 assert!(!text.starts_with("refusal_"), "{r:?} has no string");
                 assert!(!text.contains('{'), "{r:?}: {text}");
             }
@@ -1290,7 +1295,7 @@ mod tests {
             needed: 2,
             available: 1,
         };
-        assert_eq!(describe::refusal(&app, &r), r.to_string());
+        assert_eq!(app.narrator().refusal(&r), r.to_string());
     }
 
     #[test]

@@ -5,7 +5,6 @@
 pub mod action;
 pub mod app;
 pub mod data;
-pub mod describe;
 pub mod draw;
 pub mod fixture;
 pub mod i18n;

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 use super::super::app::{App, Panel};
-use super::super::describe;
 use super::super::layout::split_decisions;
 use super::{block, list_state};
 
@@ -21,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             staff.push(Span::styled("  ", t.fg(t.dim)));
         }
         let colour = if left == 0 { t.bad } else { t.good };
-        staff.push(Span::raw(format!("{} ", describe::org_short(app, org))));
+        staff.push(Span::raw(format!("{} ", app.narrator().org_short(org))));
         staff.push(Span::styled(format!("{left}/{cap}"), t.fg(colour)));
     }
     let title = format!("{} — {}", s.get("staff_left"), app.team_name(app.team));
@@ -43,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             };
             let mut spans = vec![
                 Span::styled(mark, style),
-                Span::styled(describe::decision_short(app, &c.decision), style),
+                Span::styled(app.narrator().decision_short(&c.decision), style),
                 Span::styled(
                     format!(
                         "  ({})",
@@ -57,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ];
             if let Err(r) = &c.status {
                 spans.push(Span::styled(
-                    format!("  {}", describe::refusal(app, r)),
+                    format!("  {}", app.narrator().refusal(r)),
                     t.fg(t.warn),
                 ));
             }
@@ -82,7 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::new();
     if let Some(c) = sel.and_then(|i| cands.get(i)) {
         lines.push(Line::from(vec![
-            Span::raw(describe::decision(app, &c.decision)),
+            Span::raw(app.narrator().decision(&c.decision)),
             Span::styled(
                 format!(
                     "  ({})",
@@ -97,7 +96,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         match (&c.status, c.queued) {
             (_, true) => lines.push(Line::from(Span::styled(s.get("queued"), t.fg(t.good)))),
             (Err(r), false) => lines.push(Line::from(Span::styled(
-                describe::refusal(app, r),
+                app.narrator().refusal(r),
                 t.fg(t.warn),
             ))),
             (Ok(()), false) => {}

@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::super::app::{App, Dialog};
-use super::super::describe;
 use super::block;
 use super::help::centered;
 
@@ -64,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         } => (
             s.fmt(
                 "dialog_override_asset",
-                &[("asset", &describe::asset(app, *asset))],
+                &[("asset", &app.narrator().asset(*asset))],
             ),
             vec![
                 Line::from(Span::styled(s.get("dialog_field_hint"), t.fg(t.dim))),
@@ -87,7 +86,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         } => (
             s.fmt(
                 "dialog_override_objective",
-                &[("obj", &describe::objective_title(app, *objective))],
+                &[("obj", &app.narrator().objective_title(*objective))],
             ),
             vec![
                 Line::from(Span::styled(s.get("dialog_field_hint"), t.fg(t.dim))),

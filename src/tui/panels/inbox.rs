@@ -10,7 +10,6 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 use crate::sim::decision::Tlp;
 
 use super::super::app::{App, Panel};
-use super::super::describe;
 use super::super::layout::split_detail;
 use super::{block, list_state};
 
@@ -25,7 +24,10 @@ fn tlp_span(app: &App, tlp: Option<Tlp>) -> Span<'static> {
                 Tlp::Green => t.good,
                 Tlp::Clear => t.text,
             };
-            Span::styled(format!("[TLP:{}] ", describe::tlp(x)), t.fg(c))
+            Span::styled(
+                format!("[TLP:{}] ", crate::session::narrator::tlp(x)),
+                t.fg(c),
+            )
         }
     }
 }

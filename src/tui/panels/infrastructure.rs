@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 use super::super::app::{App, InfraRow, Panel};
-use super::super::describe;
 use super::super::layout::split_detail;
 use super::{block, list_state};
 
@@ -52,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     mark,
                     Span::styled(gauge(v), t.fg(t.health(v))),
                     Span::raw(format!(" {v:>4}‰ ")),
-                    Span::raw(describe::asset(app, a)),
+                    Span::raw(app.narrator().asset(a)),
                 ])));
             }
         }
@@ -78,7 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(format!(
             "{}: {}",
             s.get("owner"),
-            describe::org(app, asset.owner)
+            app.narrator().org(asset.owner)
         )));
         lines.push(Line::from(format!(
             "{}: {}  {}: {}",
@@ -143,7 +142,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(vec![
                 Span::raw(" "),
                 Span::styled(gauge(dv), t.fg(t.health(dv))),
-                Span::raw(format!(" {}", describe::asset(app, d.asset))),
+                Span::raw(format!(" {}", app.narrator().asset(d.asset))),
             ]));
         }
         let dependants: Vec<usize> = app
@@ -165,7 +164,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(vec![
                 Span::raw(" "),
                 Span::styled(gauge(dv), t.fg(t.health(dv))),
-                Span::raw(format!(" {}", describe::asset(app, d as u32))),
+                Span::raw(format!(" {}", app.narrator().asset(d as u32))),
             ]));
         }
     }

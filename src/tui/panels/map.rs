@@ -9,7 +9,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Canvas, Map, MapResolution, Points};
 
 use super::super::app::{App, Panel};
-use super::super::describe;
 use super::block;
 
 /// Longitude and latitude in degrees of an asset's location.
@@ -34,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let label = selected.and_then(|a| {
         let loc = scenario.assets[a as usize].location?;
-        Some((degrees(loc), describe::asset(app, a)))
+        Some((degrees(loc), app.narrator().asset(a)))
     });
     let japan = s.get("japan").to_string();
     let us = s.get("united_states").to_string();

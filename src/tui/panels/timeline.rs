@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem};
 
 use super::super::app::{App, Panel};
-use super::super::describe::Tone;
 use super::{block, list_state};
+use crate::session::narrator::Tone;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.strings;

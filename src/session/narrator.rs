@@ -1,0 +1,439 @@
+//! The narrator: events, decisions, refusals and intel put into words for
+//! one viewer, in that viewer's language (strings in `assets/ui/`).
+//! Attackers are named only to the facilitator. Every front end words
+//! the simulation through this one place.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
+use crate::sim::decision::{Action, Decision, Refusal, Tlp};
+use crate::sim::event::Event;
+use crate::sim::knowledge::Facts;
+
+use super::i18n::Strings;
+use super::view::Viewer;
+
+/// How an event reads: good or bad news, plain, or ground truth that
+/// only the facilitator is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Normal,
+    Good,
+    Bad,
+    Hidden,
+}
+
+/// A marking as written on a message.
+pub fn tlp(t: Tlp) -> &'static str {
+    match t {
+        Tlp::Clear => "CLEAR",
+        Tlp::Green => "GREEN",
+        Tlp::Amber => "AMBER",
+        Tlp::Red => "RED",
+    }
+}
+
+/// Widest organisation name shown in full in lists; longer ones use the id.
+const SHORT_NAME_WIDTH: usize = 14;
+
+/// Words the simulation for one viewer.
+pub struct Narrator<'a> {
+    scenario: &'a Scenario,
+    viewer: Viewer,
+    strings: &'a Strings,
+}
+
+impl<'a> Narrator<'a> {
+    pub fn new(scenario: &'a Scenario, viewer: Viewer, strings: &'a Strings) -> Self {
+        Narrator {
+            scenario,
+            viewer,
+            strings,
+        }
+    }
+
+    pub fn org(&self, o: OrgIdx) -> String {
+        self.scenario.organisations.get(o as usize).map_or_else(
+            || format!("#{o}"),
+            |x| self.strings.text(&x.name).to_string(),
+        )
+    }
+
+    pub fn asset(&self, a: AssetIdx) -> String {
+        self.scenario.assets.get(a as usize).map_or_else(
+            || format!("#{a}"),
+            |x| self.strings.text(&x.name).to_string(),
+        )
+    }
+
+    pub fn attacker(&self, a: AttackerIdx) -> String {
+        match (self.viewer, self.scenario.attackers.get(a as usize)) {
+            (Viewer::Facilitator, Some(x)) => self.strings.text(&x.name).to_string(),
+            _ => self
+                .strings
+                .fmt("attacker_n", &[("n", &(a + 1).to_string())]),
+        }
+    }
+
+    /// "Organisation: action target".
+    pub fn decision(&self, d: &Decision) -> String {
+        format!("{}: {}", self.org(d.org), self.action(&d.action))
+    }
+
+    /// A compact organisation label for lists: the name if short, else the id
+    /// in capitals ("NISC", "JPCERT").
+    pub fn org_short(&self, o: OrgIdx) -> String {
+        let Some(x) = self.scenario.organisations.get(o as usize) else {
+            return format!("#{o}");
+        };
+        let name = self.strings.text(&x.name);
+        if UnicodeWidthStr::width(name) <= SHORT_NAME_WIDTH {
+            name.to_string()
+        } else {
+            x.id.to_uppercase()
+        }
+    }
+
+    /// "ORG: action target", for one-line lists.
+    pub fn decision_short(&self, d: &Decision) -> String {
+        format!("{}: {}", self.org_short(d.org), self.action(&d.action))
+    }
+
+    pub fn action(&self, a: &Action) -> String {
+        let name = self
+            .strings
+            .text(&self.scenario.decision(a.kind()).spec.name)
+            .to_string();
+        let target = match a {
+            Action::Monitor { asset: x }
+            | Action::Hunt { asset: x }
+            | Action::Isolate { asset: x }
+            | Action::Patch { asset: x }
+            | Action::Restore { asset: x }
+            | Action::ResetCredentials { asset: x } => self.asset(*x),
+            Action::ShareIntel { to, tlp: t } => {
+                let names: Vec<String> = to.iter().map(|o| self.org_short(*o)).collect();
+                format!("[TLP:{}] → {}", tlp(*t), names.join(", "))
+            }
+            Action::RequestAssistance { from } => format!("← {}", self.org_short(*from)),
+            Action::AttributePublicly { attacker: x }
+            | Action::Takedown { attacker: x }
+            | Action::ActiveDefence { attacker: x } => self.attacker(*x),
+            Action::PublicStatement
+            | Action::RaiseAlert
+            | Action::ConsultArticle5
+            | Action::Liaison => String::new(),
+        };
+        if target.is_empty() {
+            name
+        } else {
+            format!("{name} {target}")
+        }
+    }
+
+    /// Why a decision is refused, in the viewer's language (the same words as
+    /// the engine's `Refusal` messages).
+    pub fn refusal(&self, r: &Refusal) -> String {
+        let s = self.strings;
+        let n = |key: &str, v: String| s.fmt(key, &[("n", &v)]);
+        match r {
+            Refusal::UnknownOrganisation(i) => n("refusal_UnknownOrganisation", i.to_string()),
+            Refusal::UnknownAsset(i) => n("refusal_UnknownAsset", i.to_string()),
+            Refusal::UnknownAttacker(i) => n("refusal_UnknownAttacker", i.to_string()),
+            Refusal::NotAllowedInScenario(_) => s.get("refusal_NotAllowedInScenario").to_string(),
+            Refusal::MissingAuthority(a) => {
+                s.fmt("refusal_MissingAuthority", &[("what", &format!("{a:?}"))])
+            }
+            Refusal::NotEnoughStaff { needed, available } => s.fmt(
+                "refusal_NotEnoughStaff",
+                &[
+                    ("needed", &needed.to_string()),
+                    ("available", &available.to_string()),
+                ],
+            ),
+            Refusal::TlpNotPermitted {
+                tlp: t,
+                trust,
+                needed,
+            } => s.fmt(
+                "refusal_TlpNotPermitted",
+                &[
+                    ("trust", &trust.to_string()),
+                    ("tlp", tlp(*t)),
+                    ("needed", &needed.to_string()),
+                ],
+            ),
+            other => {
+                let name = format!("{other:?}");
+                s.get(&format!("refusal_{name}")).to_string()
+            }
+        }
+    }
+
+    /// What a message told its recipient.
+    pub fn facts(&self, _to: OrgIdx, f: &Facts) -> String {
+        let mut lines = Vec::new();
+        for c in &f.compromises {
+            lines.push(
+                self.strings
+                    .fmt("intel_compromise", &[("asset", &self.asset(c.asset))]),
+            );
+        }
+        for a in &f.indicators {
+            lines.push(
+                self.strings
+                    .fmt("intel_indicators", &[("n", &(a + 1).to_string())]),
+            );
+        }
+        for l in &f.leads {
+            lines.push(self.strings.fmt(
+                "intel_lead",
+                &[("n", &(l.attacker + 1).to_string()), ("who", &l.points_to)],
+            ));
+        }
+        if lines.is_empty() {
+            return self.strings.get("no_details").to_string();
+        }
+        lines.join("\n")
+    }
+
+    /// One line for the timeline.
+    pub fn event(&self, e: &Event) -> (String, Tone) {
+        let s = self.strings;
+        let a = |x: &AssetIdx| self.asset(*x);
+        let at = |x: &AttackerIdx| self.attacker(*x);
+        let o = |x: &OrgIdx| self.org(*x);
+        match e {
+            Event::InjectFired { inject, .. } => {
+                let title = self
+                    .scenario
+                    .injects
+                    .get(*inject as usize)
+                    .map_or_else(String::new, |i| self.strings.text(&i.title).to_string());
+                (s.fmt("ev_inject", &[("title", &title)]), Tone::Normal)
+            }
+            Event::AdHocInject { title, .. } => (
+                s.fmt("ev_inject", &[("title", self.strings.text(title))]),
+                Tone::Normal,
+            ),
+            Event::Overridden { what, reason } => (
+                s.fmt("ev_overridden", &[("what", what), ("reason", reason)]),
+                Tone::Hidden,
+            ),
+            Event::DecisionStarted { decision, .. } => (
+                s.fmt(
+                    "ev_started",
+                    &[
+                        ("org", &o(&decision.org)),
+                        ("action", &self.action(&decision.action)),
+                    ],
+                ),
+                Tone::Normal,
+            ),
+            Event::DecisionRefused { decision, reason } => (
+                s.fmt(
+                    "ev_refused",
+                    &[
+                        ("org", &o(&decision.org)),
+                        ("action", &self.action(&decision.action)),
+                        ("why", &reason.to_string()),
+                    ],
+                ),
+                Tone::Bad,
+            ),
+            Event::ActionSucceeded { decision } => (
+                s.fmt(
+                    "ev_succeeded",
+                    &[
+                        ("org", &o(&decision.org)),
+                        ("action", &self.action(&decision.action)),
+                    ],
+                ),
+                Tone::Good,
+            ),
+            Event::ActionFailed { decision } => (
+                s.fmt(
+                    "ev_failed",
+                    &[
+                        ("org", &o(&decision.org)),
+                        ("action", &self.action(&decision.action)),
+                    ],
+                ),
+                Tone::Bad,
+            ),
+            Event::StageStarted { attacker: x, stage } => (
+                s.fmt(
+                    "ev_stage",
+                    &[("attacker", &at(x)), ("n", &(stage + 1).to_string())],
+                ),
+                Tone::Hidden,
+            ),
+            Event::CampaignFinished { attacker: x } => (
+                s.fmt("ev_campaign_done", &[("attacker", &at(x))]),
+                Tone::Hidden,
+            ),
+            Event::AssetCompromised {
+                asset: y,
+                attacker: x,
+            } => (
+                s.fmt("ev_compromised", &[("attacker", &at(x)), ("asset", &a(y))]),
+                Tone::Hidden,
+            ),
+            Event::Escalated {
+                asset: y,
+                attacker: x,
+            } => (
+                s.fmt("ev_escalated", &[("attacker", &at(x)), ("asset", &a(y))]),
+                Tone::Hidden,
+            ),
+            Event::RecordsStolen {
+                asset: y,
+                attacker: x,
+                count,
+            } => (
+                s.fmt(
+                    "ev_stolen",
+                    &[
+                        ("attacker", &at(x)),
+                        ("asset", &a(y)),
+                        ("n", &count.to_string()),
+                    ],
+                ),
+                Tone::Hidden,
+            ),
+            Event::AssetDamaged {
+                asset: y,
+                attacker: x,
+                availability,
+            } => (
+                s.fmt(
+                    "ev_damaged",
+                    &[
+                        ("attacker", &at(x)),
+                        ("asset", &a(y)),
+                        ("n", &availability.to_string()),
+                    ],
+                ),
+                Tone::Hidden,
+            ),
+            Event::AssetWiped {
+                asset: y,
+                attacker: x,
+            } => (
+                s.fmt("ev_wiped", &[("attacker", &at(x)), ("asset", &a(y))]),
+                Tone::Hidden,
+            ),
+            Event::AssetDefaced { asset: y, .. } => {
+                (s.fmt("ev_defaced", &[("asset", &a(y))]), Tone::Bad)
+            }
+            Event::Detected {
+                org: g, asset: y, ..
+            } => (
+                s.fmt("ev_detected", &[("org", &o(g)), ("asset", &a(y))]),
+                Tone::Bad,
+            ),
+            Event::Evicted { asset: y, .. } => {
+                (s.fmt("ev_evicted", &[("asset", &a(y))]), Tone::Good)
+            }
+            Event::InfrastructureRemoved {
+                attacker: x,
+                remaining,
+            } => (
+                s.fmt(
+                    "ev_infra",
+                    &[("attacker", &at(x)), ("n", &remaining.to_string())],
+                ),
+                Tone::Good,
+            ),
+            Event::MessageDelivered {
+                from, to, tlp: t, ..
+            } => (
+                s.fmt(
+                    "ev_message",
+                    &[("from", &o(from)), ("to", &o(to)), ("tlp", tlp(*t))],
+                ),
+                Tone::Normal,
+            ),
+            Event::IntelLeaked { from, to, tlp: t } => (
+                s.fmt(
+                    "ev_leak",
+                    &[("from", &o(from)), ("to", &o(to)), ("tlp", tlp(*t))],
+                ),
+                Tone::Bad,
+            ),
+            Event::AssistanceArrived { from, to, staff } => (
+                s.fmt(
+                    "ev_assist",
+                    &[
+                        ("from", &o(from)),
+                        ("to", &o(to)),
+                        ("n", &staff.to_string()),
+                    ],
+                ),
+                Tone::Good,
+            ),
+            Event::PublicAttribution { org: g, named, .. } => (
+                s.fmt("ev_attribution", &[("org", &o(g)), ("who", named)]),
+                Tone::Normal,
+            ),
+            Event::PublicStatement { org: g } => {
+                (s.fmt("ev_statement", &[("org", &o(g))]), Tone::Normal)
+            }
+            Event::AlertRaised { level } => (
+                s.fmt("ev_alert", &[("n", &level.to_string())]),
+                Tone::Normal,
+            ),
+            Event::Article5Consulted { org: g, .. } => {
+                (s.fmt("ev_article5", &[("org", &o(g))]), Tone::Normal)
+            }
+            Event::LiaisonOpened { org: g } => (s.fmt("ev_liaison", &[("org", &o(g))]), Tone::Good),
+            Event::AssetDown { asset: y } => (s.fmt("ev_down", &[("asset", &a(y))]), Tone::Bad),
+            Event::AssetRecovered { asset: y } => {
+                (s.fmt("ev_recovered", &[("asset", &a(y))]), Tone::Good)
+            }
+            Event::ObjectiveMet { objective } => (
+                s.fmt("ev_obj_met", &[("obj", &self.objective_title(*objective))]),
+                Tone::Good,
+            ),
+            Event::ObjectiveFailed { objective } => (
+                s.fmt(
+                    "ev_obj_failed",
+                    &[("obj", &self.objective_title(*objective))],
+                ),
+                Tone::Bad,
+            ),
+        }
+    }
+
+    pub fn objective_title(&self, i: u32) -> String {
+        self.scenario.objectives.get(i as usize).map_or_else(
+            || format!("#{i}"),
+            |x| self.strings.text(&x.title).to_string(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::{LoadOptions, load_builtin};
+    use crate::session::i18n::Lang;
+
+    #[test]
+    fn attackers_are_named_to_the_facilitator_only_in_either_language() {
+        let loaded = match load_builtin("tutorial", &LoadOptions::default()) {
+            Ok(l) => l,
+            Err(e) => panic!("{e:?}"),
+        };
+        let scenario = &loaded.scenario;
+        let name = &scenario.attackers[0].name;
+        for lang in [Lang::En, Lang::Ja] {
+            let strings = Strings::new(lang);
+            let team = Narrator::new(scenario, Viewer::Team(0), &strings);
+            let facilitator = Narrator::new(scenario, Viewer::Facilitator, &strings);
+            assert_eq!(facilitator.attacker(0), lang.pick(name));
+            assert_ne!(team.attacker(0), lang.pick(name));
+            assert!(team.attacker(0).contains('1'), "{}", team.attacker(0));
+        }
+    }
+}

@@ -480,10 +480,16 @@ fn run(
         Err(e) => return fail(&e),
     };
     let mut session = Session::new(&loaded, seed, controllers, log_path.is_some());
+    let strings = crate::session::i18n::Strings::new(crate::session::i18n::Lang::En);
+    let narrator = crate::session::narrator::Narrator::new(
+        &loaded.scenario,
+        crate::session::view::Viewer::Facilitator,
+        &strings,
+    );
     let mut lines = Vec::new();
     let mut printer = |o: &crate::sim::TurnOutcome| {
         if !json {
-            lines.push(summary::turn_line(&loaded.scenario, o));
+            lines.push(summary::turn_line(&narrator, &loaded.scenario, o));
         }
     };
     match turns {

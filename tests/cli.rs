@@ -429,3 +429,14 @@ fn a_log_written_over_a_symlink_replaces_the_link() {
     let written = std::fs::symlink_metadata(&link).map(|m| m.file_type().is_file());
     assert!(matches!(written, Ok(true)), "{written:?}");
 }
+
+/// `run`'s turn lines word events as the terminal's timeline does (the
+/// facilitator's narrator, in English).
+#[test]
+fn run_words_events_with_the_narrator() {
+    let out = kizuna(&["run", "tutorial", "--seed", "7", "--turns", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(first.contains("Inject: Morning briefing"), "{first}");
+}

@@ -5,13 +5,15 @@ use serde_json::{Value, json};
 use crate::scenario::Scenario;
 use crate::session::Session;
 use crate::session::log::hex;
+use crate::session::narrator::Narrator;
 use crate::sim::TurnOutcome;
 use crate::sim::event::Event;
 use crate::sim::resources::ObjectiveStatus;
 use crate::time;
 
-/// One line per turn: time, score and what happened, counted.
-pub fn turn_line(scenario: &Scenario, o: &TurnOutcome) -> String {
+/// One line per turn: time, score and what happened, counted, with the
+/// notable events in the narrator's words (the facilitator's, in English).
+pub fn turn_line(narrator: &Narrator, scenario: &Scenario, o: &TurnOutcome) -> String {
     let when = time::format_minute(time::turn_start(
         scenario.start_minute,
         scenario.turn_minutes,
@@ -42,43 +44,26 @@ pub fn turn_line(scenario: &Scenario, o: &TurnOutcome) -> String {
             Event::AssetRecovered { .. } => bump("recovered"),
             Event::DecisionStarted { .. } => bump("started"),
             Event::DecisionRefused { .. } => bump("refused"),
-            Event::InjectFired { inject, .. } => {
+            Event::InjectFired { .. } => {
                 bump("injects");
-                if let Some(i) = scenario.injects.get(*inject as usize) {
-                    notes.push(format!("inject “{}”", i.title.en));
-                }
+                notes.push(narrator.event(e).0);
             }
-            Event::StageStarted { attacker, stage } => {
-                if let Some(a) = scenario.attackers.get(*attacker as usize)
-                    && let Some(s) = a.campaign.get(*stage as usize)
-                {
-                    notes.push(format!("{} → {}", a.id, s.name));
-                }
-            }
-            Event::CampaignFinished { attacker } => {
-                if let Some(a) = scenario.attackers.get(*attacker as usize) {
-                    notes.push(format!("{} finished its campaign", a.id));
-                }
-            }
-            Event::RecordsStolen { count, .. } => notes.push(format!("{count} records stolen")),
-            Event::AssetWiped { asset, .. } => {
-                if let Some(a) = scenario.assets.get(*asset as usize) {
-                    notes.push(format!("{} wiped", a.id));
-                }
-            }
-            Event::PublicAttribution { named, correct, .. } => notes.push(format!(
-                "public attribution to {named} ({})",
+            Event::StageStarted { .. }
+            | Event::CampaignFinished { .. }
+            | Event::RecordsStolen { .. }
+            | Event::AssetWiped { .. }
+            | Event::ObjectiveFailed { .. } => notes.push(narrator.event(e).0),
+            // Ground truth the words leave to the facilitator's eye.
+            Event::PublicAttribution { correct, .. } => notes.push(format!(
+                "{} ({})",
+                narrator.event(e).0,
                 if *correct { "correct" } else { "wrong" }
             )),
             Event::Article5Consulted { premature, .. } => notes.push(format!(
-                "Article 5 consultations{}",
+                "{}{}",
+                narrator.event(e).0,
                 if *premature { " (premature)" } else { "" }
             )),
-            Event::ObjectiveFailed { objective } => {
-                if let Some(obj) = scenario.objectives.get(*objective as usize) {
-                    notes.push(format!("objective {} failed", obj.id));
-                }
-            }
             _ => {}
         }
     }

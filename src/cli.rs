@@ -2,7 +2,7 @@
 //! command needs comes from the library; this file only wires and prints.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -284,30 +284,6 @@ pub fn main_with(cli: Cli) -> ExitCode {
     }
 }
 
-/// The scenario file (and each file it includes) that `output` would
-/// overwrite, if any: an output never replaces an input.
-fn overwrites_scenario(
-    output: &Path,
-    scenario_arg: &str,
-    loaded: &crate::scenario::Loaded,
-) -> Option<String> {
-    let arg = Path::new(scenario_arg);
-    if !arg.is_file() {
-        return None;
-    }
-    let dir = arg.parent().unwrap_or(Path::new(""));
-    std::iter::once(arg.to_path_buf())
-        .chain(loaded.files.iter().map(|f| dir.join(&f.path)))
-        .find(|input| crate::store::same_file(output, input))
-        .map(|input| {
-            format!(
-                "{} is the scenario file {}; choose another file for the output",
-                output.display(),
-                input.display()
-            )
-        })
-}
-
 fn fail(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::FAILURE
@@ -399,12 +375,6 @@ fn play(
             "--set cannot be used with --resume: the log keeps the parameters it was played with",
         );
     }
-    if let (Some(path), Some(id)) = (&autosave, &scenario)
-        && let Ok(loaded) = crate::scenario::load::load_scenario_arg(id, opts)
-        && let Some(problem) = overwrites_scenario(path, id, &loaded)
-    {
-        return fail(&format!("--autosave: {problem}"));
-    }
     // Parameters are checked before the terminal changes, so their
     // diagnostics print plainly.
     if let Some(id) = &scenario
@@ -467,7 +437,7 @@ fn run(
         Err(e) => return report_scenario_error(e),
     };
     if let Some(path) = &log_path
-        && let Some(problem) = overwrites_scenario(path, scenario, &loaded)
+        && let Some(problem) = crate::store::overwrites_scenario(path, scenario, &loaded)
     {
         return fail(&format!("--log: {problem}"));
     }
@@ -581,7 +551,7 @@ fn sweep_cmd(args: &SweepArgs) -> ExitCode {
         Err(e) => return report_scenario_error(e),
     };
     if let Some(out) = &args.out
-        && let Some(problem) = overwrites_scenario(out, &args.scenario, &loaded)
+        && let Some(problem) = crate::store::overwrites_scenario(out, &args.scenario, &loaded)
     {
         return fail(&format!("--out: {problem}"));
     }

@@ -72,3 +72,27 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
+
+/// The scenario file (and each file it includes) that `output` would
+/// overwrite, if any: an output never replaces an input.
+pub fn overwrites_scenario(
+    output: &Path,
+    scenario_arg: &str,
+    loaded: &crate::scenario::Loaded,
+) -> Option<String> {
+    let arg = Path::new(scenario_arg);
+    if !arg.is_file() {
+        return None;
+    }
+    let dir = arg.parent().unwrap_or(Path::new(""));
+    std::iter::once(arg.to_path_buf())
+        .chain(loaded.files.iter().map(|f| dir.join(&f.path)))
+        .find(|input| same_file(output, input))
+        .map(|input| {
+            format!(
+                "{} is the scenario file {}; choose another file for the output",
+                output.display(),
+                input.display()
+            )
+        })
+}

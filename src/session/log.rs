@@ -125,12 +125,22 @@ pub fn header_hash(log: &SessionLog, source_hash: u64) -> u64 {
     enc.finish()
 }
 
-/// The seal over the last link: the number of turns and every abandoned
-/// branch, so removing turns or editing a branch is caught.
-pub fn end_hash(last: u64, turns: u32, branches: &[Branch]) -> u64 {
+/// The seal over the last link: the number of turns and the branches
+/// hash ([`branches_hash`]), so removing turns or editing a branch is
+/// caught.
+pub fn end_hash(last: u64, turns: u32, branches: u64) -> u64 {
     let mut enc = Encoder::default();
     enc.u64(last);
     enc.u64(u64::from(turns));
+    enc.u64(branches);
+    enc.finish()
+}
+
+/// Every abandoned branch: where it was rewound to, and its records
+/// (inputs and their hashes). Branches change only on a rewind, so a
+/// session keeps this value rather than re-encoding them every turn.
+pub fn branches_hash(branches: &[Branch]) -> u64 {
+    let mut enc = Encoder::default();
     enc.len(branches.len());
     for b in branches {
         enc.u64(u64::from(b.rewound_to));

@@ -59,6 +59,8 @@ pub struct Session {
     controllers: Vec<Controller>,
     /// Chain value after the last turn played.
     chain: u64,
+    /// [`log::branches_hash`] of the log's branches, kept as they change.
+    branches_hash: u64,
     /// Whether to hash every turn (a log is kept) or only on demand.
     hash_every_turn: bool,
     /// What each turn played produced, for timelines and reports.
@@ -143,6 +145,7 @@ impl Session {
                 None => Sim::new(scenario, seed),
             },
             chain,
+            branches_hash: log::branches_hash(&log.branches),
             log,
             controllers,
             hash_every_turn,
@@ -159,7 +162,7 @@ impl Session {
             let turns = self.log.turns.len() as u32;
             self.log.end = log::LogEnd {
                 turns,
-                hash: log::hex(log::end_hash(self.chain, turns, &self.log.branches)),
+                hash: log::hex(log::end_hash(self.chain, turns, self.branches_hash)),
             };
         }
     }
@@ -330,6 +333,7 @@ impl Session {
                 rewound_to: to,
                 abandoned,
             });
+            self.branches_hash = log::branches_hash(&self.log.branches);
         }
         self.seal();
         Ok(())
@@ -350,6 +354,7 @@ impl Session {
     ) -> Session {
         Session {
             sim,
+            branches_hash: log::branches_hash(&log.branches),
             log,
             controllers,
             chain,

@@ -160,7 +160,11 @@ pub fn replay(
                 found,
             });
         }
-        let actual = log::hex(log::end_hash(session.chain_hash(), found, &log.branches));
+        let actual = log::hex(log::end_hash(
+            session.chain_hash(),
+            found,
+            log::branches_hash(&log.branches),
+        ));
         if actual != log.end.hash {
             return Err(ReplayError::End {
                 recorded: log.end.hash.clone(),

@@ -124,19 +124,37 @@ impl<'w> SimRead<'w> {
     }
 }
 
-/// The simulation's answer to the questions `decision::check` asks.
+/// The simulation's answer to the questions `decision::check` asks, as
+/// the decisions already started this turn leave it (see [`start`]).
+///
+/// [`start`]: WorldCheck::start
 pub struct WorldCheck<'w> {
     read: SimRead<'w>,
+    /// Staff held by decisions started through this check, by organisation.
+    held: Vec<u32>,
+    started: std::collections::BTreeSet<Decision>,
 }
 
 impl<'w> WorldCheck<'w> {
     pub fn new(world: &'w World) -> Self {
-        WorldCheck {
-            read: SimRead::new(world),
-        }
+        WorldCheck::new_from(SimRead::new(world))
     }
     pub fn new_from(read: SimRead<'w>) -> Self {
-        WorldCheck { read }
+        WorldCheck {
+            read,
+            held: Vec::new(),
+            started: std::collections::BTreeSet::new(),
+        }
+    }
+    /// Counts a decision as started: its staff held and its action running
+    /// for the checks that follow, before the world itself is changed.
+    pub fn start(&mut self, decision: &Decision, staff: u32) {
+        let org = decision.org as usize;
+        if self.held.len() <= org {
+            self.held.resize(org + 1, 0);
+        }
+        self.held[org] += staff;
+        self.started.insert(decision.clone());
     }
 }
 
@@ -145,7 +163,8 @@ impl CheckState for WorldCheck<'_> {
         self.read.scenario
     }
     fn staff_available(&self, org: OrgIdx) -> u32 {
-        self.read.staff(org).available()
+        let held = self.held.get(org as usize).copied().unwrap_or(0);
+        self.read.staff(org).available().saturating_sub(held)
     }
     fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16 {
         crate::sim::phases::intel::trust(
@@ -191,7 +210,7 @@ impl CheckState for WorldCheck<'_> {
             .any(|(i, v)| v.patchable && i < 64 && patched & (1 << i) == 0)
     }
     fn in_progress(&self, decision: &Decision) -> bool {
-        self.read.actions.contains(decision)
+        self.started.contains(decision) || self.read.actions.contains(decision)
     }
     fn alert_level(&self) -> u8 {
         self.read.politics().alert_level

@@ -170,6 +170,12 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
                 restore_terminal();
                 format!("{e}")
             })?;
+        if let Some(path) = &opts.autosave
+            && let Some(problem) = crate::store::overwrites_scenario(path, &id, &loaded)
+        {
+            restore_terminal();
+            return Err(format!("--autosave: {problem}"));
+        }
         let controllers =
             Session::controllers_for(&loaded.scenario, &opts.teams, Controller::Human)
                 .map_err(|e| e.to_string())?;

@@ -4,9 +4,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, Backups, OrgIdx, Scenario};
+use crate::scenario::model::Backups;
 use crate::sim::components::*;
-use crate::sim::decision::{self, Action, CheckState};
+use crate::sim::decision::{self, Action};
 use crate::sim::event::Event;
 use crate::sim::query::WorldCheck;
 use crate::sim::resources::*;
@@ -23,20 +23,13 @@ pub fn start_decisions(world: &mut World) {
     // Every decision is checked against the world as the earlier ones of
     // this turn leave it: their staff held, their actions running.
     let verdicts: Vec<Result<u32, decision::Refusal>> = {
-        let mut this_turn = StartedThisTurn {
-            world: WorldCheck::new(world),
-            staff: vec![0; rules.organisations.len()],
-            started: std::collections::BTreeSet::new(),
-        };
+        let mut check = WorldCheck::new(world);
         decisions
             .iter()
             .map(|d| {
-                decision::check(&this_turn, d, 0)?;
+                decision::check(&check, d, 0)?;
                 let staff = decision::staff_cost(&rules, d);
-                if let Some(held) = this_turn.staff.get_mut(d.org as usize) {
-                    *held += staff;
-                }
-                this_turn.started.insert(d);
+                check.start(d, staff);
                 Ok(staff)
             })
             .collect()
@@ -84,68 +77,5 @@ pub fn start_decisions(world: &mut World) {
         world
             .resource_mut::<TurnLog>()
             .push(Event::DecisionStarted { decision: d, turns });
-    }
-}
-
-/// The world as the decisions accepted so far this turn leave it, for the
-/// check: their staff is held and their actions are running.
-struct StartedThisTurn<'w, 'd> {
-    world: WorldCheck<'w>,
-    staff: Vec<u32>,
-    started: std::collections::BTreeSet<&'d decision::Decision>,
-}
-
-impl CheckState for StartedThisTurn<'_, '_> {
-    fn scenario(&self) -> &Scenario {
-        self.world.scenario()
-    }
-    fn staff_available(&self, org: OrgIdx) -> u32 {
-        let held = self.staff.get(org as usize).copied().unwrap_or(0);
-        self.world.staff_available(org).saturating_sub(held)
-    }
-    fn in_progress(&self, decision: &decision::Decision) -> bool {
-        self.started.contains(decision) || self.world.in_progress(decision)
-    }
-    fn trust(&self, from: OrgIdx, to: OrgIdx) -> u16 {
-        self.world.trust(from, to)
-    }
-    fn trust_in(&self, from: OrgIdx, to: &[OrgIdx]) -> Vec<u16> {
-        self.world.trust_in(from, to)
-    }
-    fn knows_attacker(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
-        self.world.knows_attacker(org, attacker)
-    }
-    fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
-        self.world.has_evidence(org, attacker)
-    }
-    fn monitoring(&self, asset: AssetIdx) -> u16 {
-        self.world.monitoring(asset)
-    }
-    fn isolated(&self, asset: AssetIdx) -> bool {
-        self.world.isolated(asset)
-    }
-    fn backups_intact(&self, asset: AssetIdx) -> bool {
-        self.world.backups_intact(asset)
-    }
-    fn unpatched(&self, asset: AssetIdx) -> bool {
-        self.world.unpatched(asset)
-    }
-    fn alert_level(&self) -> u8 {
-        self.world.alert_level()
-    }
-    fn article5_open(&self) -> bool {
-        self.world.article5_open()
-    }
-    fn liaison_active(&self) -> bool {
-        self.world.liaison_active()
-    }
-    fn attacker_infrastructure(&self, attacker: AttackerIdx) -> u32 {
-        self.world.attacker_infrastructure(attacker)
-    }
-    fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
-        self.world.response_access(responder, owner)
-    }
-    fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool {
-        self.world.assistance_sent(lender, borrower)
     }
 }

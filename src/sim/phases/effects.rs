@@ -53,9 +53,14 @@ pub fn mark_cascade(world: &mut World, asset: AssetIdx) {
 pub fn change_trust(world: &mut World, from: OrgIdx, to: OrgIdx, delta: i32) {
     let e = org_entity(world, from);
     if let Some(mut t) = world.get_mut::<Trust>(e) {
-        let now = t.0.get(to);
-        t.0.set(to, shift(now, delta));
+        shift_trust(&mut t, to, delta);
     }
+}
+
+/// Moves one organisation's trust in `to` by `delta`, within 0..=1000.
+pub fn shift_trust(trust: &mut Trust, to: OrgIdx, delta: i32) {
+    let now = trust.0.get(to);
+    trust.0.set(to, shift(now, delta));
 }
 
 /// An intrusion is over: the organisations in `told` forget it and

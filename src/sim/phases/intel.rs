@@ -172,11 +172,7 @@ pub fn deliver_messages(world: &mut World) {
                 }
             }
             if let Some(mut t) = to.get_mut::<Trust>() {
-                let now = t.0.get(m.from);
-                t.0.set(
-                    m.from,
-                    effects::shift(now, i32::from(rules.tuning.trust_per_message)),
-                );
+                effects::shift_trust(&mut t, m.from, i32::from(rules.tuning.trust_per_message));
             }
         }
         // An operator's report lets the responder it reaches into its systems.

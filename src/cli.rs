@@ -453,7 +453,7 @@ fn run(
     let strings = crate::session::i18n::Strings::new(crate::session::i18n::Lang::En);
     let narrator = crate::session::narrator::Narrator::new(
         &loaded.scenario,
-        crate::session::view::Viewer::Facilitator,
+        crate::perspective::Viewer::Facilitator,
         &strings,
     );
     let mut lines = Vec::new();

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod perspective;
 pub mod policy;
 pub mod report;
 pub mod scenario;

@@ -97,7 +97,7 @@ fn rewinding_and_replaying_the_same_decisions_gives_the_same_hashes() {
     let mut s = Session::new(&e, 4, teams, true);
     s.run(10, |_| {});
     let original: Vec<String> = s.log().turns.iter().map(|t| t.state_hash.clone()).collect();
-    if let Err(err) = s.rewind(4) {
+    if let Err(err) = s.rewind(4, "try again") {
         panic!("{err}");
     }
     assert_eq!(s.turn(), 5);
@@ -114,7 +114,7 @@ fn rewinding_and_replaying_the_same_decisions_gives_the_same_hashes() {
         "policies are stateless, so the branch repeats"
     );
     // A branch that decides differently diverges from the rewind point on.
-    if let Err(err) = s.rewind(4) {
+    if let Err(err) = s.rewind(4, "try again") {
         panic!("{err}");
     }
     let op = e.scenario.org_index("op").unwrap_or(0);
@@ -128,7 +128,7 @@ fn rewinding_and_replaying_the_same_decisions_gives_the_same_hashes() {
     let kept: Vec<&String> = s.log().turns[..4].iter().map(|t| &t.state_hash).collect();
     assert_eq!(kept, original[..4].iter().collect::<Vec<_>>());
     assert_ne!(s.log().turns[4].state_hash, original[4]);
-    assert!(s.rewind(99).is_err());
+    assert!(s.rewind(99, "too far").is_err());
 }
 
 /// Every turn's hash of a computer-played run, hashing each turn.

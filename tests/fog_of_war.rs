@@ -1,9 +1,9 @@
 //! What a team sees of the world is what its organisations know: the
 //! events it is shown never tell it of an intrusion it had not found.
 
+use kizuna::perspective::{Viewer, visible};
 use kizuna::policy::PolicyKind;
 use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin};
-use kizuna::session::view::{Viewer, visible};
 use kizuna::session::{Controller, Session};
 use kizuna::sim::event::Event;
 
@@ -31,7 +31,7 @@ fn evictions_are_news_only_to_teams_that_knew() {
                 let known_before: Vec<Vec<(u32, u16)>> = (0..scenario.teams.len())
                     .map(|t| {
                         session
-                            .view(t as u16)
+                            .lens(t as u16)
                             .known_compromises()
                             .iter()
                             .map(|k| (k.asset, k.attacker))
@@ -68,7 +68,7 @@ fn evictions_are_news_only_to_teams_that_knew() {
                             // Told it is gone, the team no longer marks it,
                             // unless the intruder came straight back.
                             let still = session
-                                .view(team)
+                                .lens(team)
                                 .known_compromises()
                                 .iter()
                                 .any(|k| (k.asset, k.attacker) == (*asset, *attacker));

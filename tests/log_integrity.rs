@@ -17,7 +17,7 @@ fn logged() -> SessionLog {
     let teams = vec![Controller::Policy(PolicyKind::Doctrine); loaded.scenario.teams.len()];
     let mut s = Session::new(&loaded, 11, teams, true);
     s.run_exactly(6, |_| {});
-    if let Err(e) = s.rewind(3) {
+    if let Err(e) = s.rewind(3, "try again") {
         panic!("{e}");
     }
     s.run_exactly(3, |_| {});
@@ -86,11 +86,15 @@ fn writing_branches_is_named() {
     let mut log = logged();
     log.branches.push(Branch {
         rewound_to: 1,
+        reason: "planted".into(),
         abandoned: log.turns[1..3].to_vec(),
     });
     assert!(matches!(refused(&log), ReplayError::End { .. }));
     let mut log = logged();
     log.branches[0].rewound_to = 2;
+    assert!(matches!(refused(&log), ReplayError::End { .. }));
+    let mut log = logged();
+    log.branches[0].reason = "nothing happened".into();
     assert!(matches!(refused(&log), ReplayError::End { .. }));
     let mut log = logged();
     log.branches.clear();

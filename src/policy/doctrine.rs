@@ -23,18 +23,18 @@
 //! 9. Decisions that speak for the team (a statement, the alert level,
 //!    Article 5, a liaison) are taken by one organisation a turn.
 
+use crate::perspective::TeamLens;
 use crate::scenario::model::{AssetIdx, Authority, DecisionKind, OrgIdx, OrganisationKind};
-use crate::session::view::TeamView;
 use crate::sim::decision::{Action, Decision, Tlp};
 
 use crate::sim::phases::cascade::DOWN;
 
-use super::Plan;
+use crate::perspective::Plan;
 
 /// Assets at or above this criticality are kept running rather than isolated.
 const KEEP_RUNNING_CRITICALITY: u8 = 4;
 
-pub fn decide(view: &TeamView) -> Vec<Decision> {
+pub fn decide(view: &TeamLens) -> Vec<Decision> {
     let mut plan = Plan::new(view);
     let team_known = view.known_compromises();
     let actionable: Vec<_> = view
@@ -131,14 +131,14 @@ pub fn decide(view: &TeamView) -> Vec<Decision> {
     }
     harden(view, &mut plan);
     hunt(view, &mut plan, &actionable);
-    plan.decisions
+    plan.into_decisions()
 }
 
 /// Threat hunting with the staff left over: each organisation hunts one
 /// asset a turn, going round its assets most critical first; once it holds
 /// an attacker's indicators (detection doubles with them) it hunts as many
 /// as its free staff allows, so more staff finds more.
-fn hunt(view: &TeamView, plan: &mut Plan, actionable: &[std::borrow::Cow<[AssetIdx]>]) {
+fn hunt(view: &TeamLens, plan: &mut Plan, actionable: &[std::borrow::Cow<[AssetIdx]>]) {
     let hunt_cost = view.decision_rule(DecisionKind::Hunt).spec.staff;
     let share_reserve = view.decision_rule(DecisionKind::ShareIntel).spec.staff + 1;
     for (&org, mine) in view.my_orgs().iter().zip(actionable) {
@@ -171,7 +171,7 @@ fn hunt(view: &TeamView, plan: &mut Plan, actionable: &[std::borrow::Cow<[AssetI
 
 /// With whatever staff is left, owners patch internet-facing systems and
 /// raise monitoring on critical ones (one pass over the register).
-fn harden(view: &TeamView, plan: &mut Plan) {
+fn harden(view: &TeamLens, plan: &mut Plan) {
     for (i, asset) in view.assets().iter().enumerate() {
         if !view.is_mine(asset.owner) {
             continue;
@@ -207,7 +207,7 @@ fn harden(view: &TeamView, plan: &mut Plan) {
 /// agency, and to the owners of compromised systems it knows of (victims
 /// are told), at the highest marking trust allows; every second
 /// turn, to keep staff for the response.
-fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
+fn share(view: &TeamLens, plan: &mut Plan, org: OrgIdx) {
     if view.turn() % 2 == 1 && view.turn() > 1 {
         return;
     }
@@ -268,7 +268,7 @@ fn share(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
 
 /// Asks the best-staffed responder of another nation that has not yet
 /// sent a team, then the next.
-fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
+fn request_help(view: &TeamLens, plan: &mut Plan, org: OrgIdx) {
     let nation = view.organisations()[org as usize].nation;
     let mut helpers: Vec<(u32, OrgIdx)> = view
         .organisations()
@@ -294,13 +294,13 @@ fn request_help(view: &TeamView, plan: &mut Plan, org: OrgIdx) {
 /// The team's own estimate of harm: the criticality-weighted share of
 /// services down, which everyone sees, counted only once the team knows of
 /// an intrusion, since an outage alone is no attack.
-fn estimated_harm(view: &TeamView, under_attack: bool) -> u16 {
+fn estimated_harm(view: &TeamLens, under_attack: bool) -> u16 {
     if under_attack { view.impact() } else { 0 }
 }
 
 /// Public attribution only on corroborated evidence: enough independent
 /// sources, and the leading name well ahead of the next.
-fn corroborated(view: &TeamView, facts: &crate::sim::knowledge::Facts, attacker: u16) -> bool {
+fn corroborated(view: &TeamLens, facts: &crate::sim::knowledge::Facts, attacker: u16) -> bool {
     let t = view.tuning();
     match facts.attribution(attacker).as_slice() {
         [] => false,

@@ -3,18 +3,18 @@
 //! many decisions a turn as a team of people makes. A baseline for sweeps
 //! and a fuzzer for the rules.
 
+use crate::perspective::TeamLens;
 use crate::scenario::model::DecisionKind;
-use crate::session::view::TeamView;
 use crate::sim::decision::{Action, Decision, Tlp};
 use crate::sim::rng::SimRng;
 
-use super::Plan;
+use crate::perspective::Plan;
 
 const TRIES_PER_ORG: u32 = 2;
 /// Chance an organisation acts in a turn, basis points.
 const ACT_BP: u32 = 2_500;
 
-pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
+pub fn decide(view: &TeamLens, rng: &mut SimRng) -> Vec<Decision> {
     let mut plan = Plan::new(view);
     for &org in view.my_orgs() {
         if !rng.chance_bp(ACT_BP) {
@@ -30,14 +30,14 @@ pub fn decide(view: &TeamView, rng: &mut SimRng) -> Vec<Decision> {
             }
         }
     }
-    plan.decisions
+    plan.into_decisions()
 }
 
 /// A random action of `kind` on one of `mine` (the assets the
 /// organisation may act on), or on a random organisation or attacker.
 fn random_action(
     kind: DecisionKind,
-    view: &TeamView,
+    view: &TeamLens,
     mine: &[u32],
     rng: &mut SimRng,
 ) -> Option<Action> {

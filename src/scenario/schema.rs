@@ -555,6 +555,18 @@ impl DecisionKind {
         DecisionKind::ConsultArticle5,
         DecisionKind::Liaison,
     ];
+
+    /// Decisions that speak for the whole team rather than one
+    /// organisation.
+    pub fn is_team_wide(self) -> bool {
+        matches!(
+            self,
+            DecisionKind::PublicStatement
+                | DecisionKind::RaiseAlert
+                | DecisionKind::ConsultArticle5
+                | DecisionKind::Liaison
+        )
+    }
 }
 
 /// Cost, duration and odds of one decision kind; the catalogue is data

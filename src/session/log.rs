@@ -16,8 +16,9 @@ use crate::sim::decision::Decision;
 use crate::sim::hash::Encoder;
 use crate::sim::overrides::Override;
 
-/// Format 2: the header and the end are hashed too.
-pub const LOG_FORMAT: u32 = 2;
+/// Format 3: the header and the end are hashed too, and every branch
+/// carries the reason for its rewind.
+pub const LOG_FORMAT: u32 = 3;
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Deepest bracket nesting a log may have; checked before parsing, with
 /// the scanner the scenario loader uses (strings and comments skipped).
@@ -89,6 +90,8 @@ pub struct TurnRecord {
 pub struct Branch {
     /// The turn play was rewound to; the abandoned turns followed it.
     pub rewound_to: u32,
+    /// Why the facilitator rewound.
+    pub reason: String,
     pub abandoned: Vec<TurnRecord>,
 }
 
@@ -136,7 +139,7 @@ pub fn end_hash(last: u64, turns: u32, branches: u64) -> u64 {
     enc.finish()
 }
 
-/// Every abandoned branch: where it was rewound to, and its records
+/// Every abandoned branch: where it was rewound to, why, and its records
 /// (inputs and their hashes). Branches change only on a rewind, so a
 /// session keeps this value rather than re-encoding them every turn.
 pub fn branches_hash(branches: &[Branch]) -> u64 {
@@ -144,6 +147,7 @@ pub fn branches_hash(branches: &[Branch]) -> u64 {
     enc.len(branches.len());
     for b in branches {
         enc.u64(u64::from(b.rewound_to));
+        enc.str(&b.reason);
         enc.len(b.abandoned.len());
         for t in &b.abandoned {
             enc.u64(u64::from(t.turn));
@@ -215,7 +219,7 @@ impl SessionLog {
         opts.from_str::<SessionLog>(text).map_err(|e| {
             let start = offset_of(text, e.span.start.line, e.span.start.col);
             Problem::at(path, &text_arc, (start, 1), format!("not a valid session log: {}", e.code), "here")
-                .with_help("a session log starts with `(format: 2, engine: …, scenario: …, files: [...], …)`; was the file edited or cut short?")
+                .with_help("a session log starts with `(format: 3, engine: …, scenario: …, files: [...], …)`; was the file edited or cut short?")
                 .into()
         })
     }

@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod log;
 pub mod narrator;
 pub mod replay;
+pub mod table;
 pub mod view;
 
 use std::fmt;
@@ -23,8 +24,8 @@ use crate::sim::resources::TurnInput;
 use crate::sim::rng::{SimRng, Stream};
 use crate::sim::{Sim, TurnOutcome};
 
+use crate::perspective::TeamLens;
 use log::{Branch, LoggedFile, SessionLog, TeamAssignment, TurnRecord};
-use view::TeamView;
 
 /// Who plays a team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,8 @@ pub enum SessionError {
     BadRewind { to: u32, played: u32 },
     #[error("the scenario has ended")]
     Ended,
+    #[error("there is no branch {0}")]
+    NoSuchBranch(usize),
 }
 
 impl Session {
@@ -210,8 +213,9 @@ impl Session {
     pub fn ended(&self) -> bool {
         self.sim.ended()
     }
-    pub fn view(&self, team: TeamIdx) -> TeamView<'_> {
-        TeamView::new(&self.sim, team)
+    /// The team's window onto the world, as its policy sees it.
+    pub fn lens(&self, team: TeamIdx) -> TeamLens<'_> {
+        TeamLens::new(&self.sim, team)
     }
     /// Every turn played so far, in order, with its events (kept when the
     /// session hashes every turn, as interactive and logged ones do).
@@ -236,7 +240,7 @@ impl Session {
         for (t, c) in self.controllers.iter().enumerate() {
             if let Controller::Policy(p) = c {
                 let mut rng = SimRng::new(self.sim.seed(), self.turn(), Stream::Policy(t as u16));
-                all.extend(p.decide(&TeamView::new(&self.sim, t as TeamIdx), &mut rng));
+                all.extend(p.decide(&TeamLens::new(&self.sim, t as TeamIdx), &mut rng));
             }
         }
         all
@@ -314,8 +318,9 @@ impl Session {
     }
 
     /// Rewinds to the state after `to` turns (0 = the start) by replaying
-    /// the log; the abandoned turns are kept as a branch in the log.
-    pub fn rewind(&mut self, to: u32) -> Result<(), SessionError> {
+    /// the log; the abandoned turns are kept as a branch in the log, with
+    /// the reason given.
+    pub fn rewind(&mut self, to: u32, reason: &str) -> Result<(), SessionError> {
         let played = self.log.turns.len() as u32;
         if to > played {
             return Err(SessionError::BadRewind { to, played });
@@ -331,12 +336,31 @@ impl Session {
         if !abandoned.is_empty() {
             self.log.branches.push(Branch {
                 rewound_to: to,
+                reason: reason.to_string(),
                 abandoned,
             });
             self.branches_hash = log::branches_hash(&self.log.branches);
         }
         self.seal();
         Ok(())
+    }
+
+    /// Returns to abandoned branch `index`: rewinds to where it left off
+    /// (keeping the current line as a new branch) and replays its turns.
+    /// Returns the number of turns now played.
+    pub fn switch_branch(&mut self, index: usize, reason: &str) -> Result<u32, SessionError> {
+        let Some(branch) = self.log.branches.get(index).cloned() else {
+            return Err(SessionError::NoSuchBranch(index));
+        };
+        self.rewind(branch.rewound_to, reason)?;
+        // The rewind appended the current line, so `index` still names it.
+        self.log.branches.remove(index);
+        self.branches_hash = log::branches_hash(&self.log.branches);
+        for record in branch.abandoned {
+            self.apply_turn(record.decisions, record.overrides);
+        }
+        self.seal();
+        Ok(self.log.turns.len() as u32)
     }
 
     /// Resumes from a log: rebuilds the world turn by turn, checking every

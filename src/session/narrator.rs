@@ -11,7 +11,8 @@ use crate::sim::event::Event;
 use crate::sim::knowledge::Facts;
 
 use super::i18n::Strings;
-use super::view::Viewer;
+use super::table::CommandRefused;
+use crate::perspective::Viewer;
 
 /// How an event reads: good or bad news, plain, or ground truth that
 /// only the facilitator is shown.
@@ -166,6 +167,29 @@ impl<'a> Narrator<'a> {
             other => {
                 let name = format!("{other:?}");
                 s.get(&format!("refusal_{name}")).to_string()
+            }
+        }
+    }
+
+    /// Why the table refused a command.
+    pub fn command_refused(&self, r: &CommandRefused) -> String {
+        let s = self.strings;
+        let n = |key: &str, v: String| s.fmt(key, &[("n", &v)]);
+        match r {
+            CommandRefused::Decision(refusal) => self.refusal(refusal),
+            CommandRefused::UnknownTeam(t) => n("refused_UnknownTeam", t.to_string()),
+            CommandRefused::NoSuchPending(i) => n("refused_NoSuchPending", i.to_string()),
+            CommandRefused::NoSuchBranch(i) => n("refused_NoSuchBranch", i.to_string()),
+            CommandRefused::InvalidOverride(what) => {
+                s.fmt("refused_InvalidOverride", &[("what", what)])
+            }
+            CommandRefused::BadRewind { to, played } => s.fmt(
+                "refused_BadRewind",
+                &[("to", &to.to_string()), ("played", &played.to_string())],
+            ),
+            other => {
+                let name = format!("{other:?}");
+                s.get(&format!("refused_{name}")).to_string()
             }
         }
     }

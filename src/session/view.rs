@@ -1,279 +1,465 @@
-//! What one viewer may see. A team sees its own organisations' knowledge,
-//! staff and assets, plus what is public (service availability, public
-//! and alliance trust, the alert level); the facilitator sees everything.
-//! Policies and the terminal UI read the world only through this.
+//! Owned views: what one seat may see, as plain data. The session builds
+//! them; every front end (the terminal UI, a remote seat, Python) draws or
+//! reads only these. A team's view holds nothing its organisations have
+//! not observed; the facilitator's holds ground truth.
 
-use crate::scenario::model::{
-    AssetIdx, AttackerIdx, DecisionRule, OrgIdx, Organisation, Scenario, TeamIdx,
-};
-use crate::sim::Sim;
-use crate::sim::components::{Compromise, Defences, Staff};
-use crate::sim::decision::{self, CheckState, Decision, Refusal};
+use serde::{Deserialize, Serialize};
+
+use crate::perspective::{Promises, TeamLens, Viewer, visible};
+use crate::scenario::model::{AssetIdx, AttackerIdx, DecisionKind, OrgIdx, Scenario, TeamIdx};
+use crate::sim::TurnOutcome;
+use crate::sim::decision::{Action, Decision, Refusal, Tlp};
 use crate::sim::event::Event;
-use crate::sim::knowledge::{Facts, KnownCompromise};
-use crate::sim::query::{SimRead, WorldCheck};
-use crate::sim::resources::{Metrics, Objectives, Politics};
+use crate::sim::knowledge::Facts;
+use crate::sim::overrides::Override;
+use crate::sim::resources::ObjectiveStatus;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    Team(TeamIdx),
-    Facilitator,
+use super::table::Table;
+
+/// What every seat may see: the exercise's clock, who is still deciding,
+/// and what is public (service availability, trust, the alert level, the
+/// scoreboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicView {
+    /// The turn being decided (1-based).
+    pub turn: u32,
+    pub turn_limit: u32,
+    pub ended: bool,
+    pub paused: bool,
+    pub teams: Vec<TeamStatus>,
+    /// Service availability per asset, permille: outages are public.
+    pub availability: Vec<u16>,
+    pub public_trust: u16,
+    pub alliance_trust: u16,
+    pub alert_level: u8,
+    pub article5_open: bool,
+    pub liaison: bool,
+    /// Criticality-weighted service loss, permille.
+    pub impact: u16,
+    pub statement_made: bool,
+    /// Attackers someone has publicly attributed.
+    pub attributed: Vec<AttackerIdx>,
+    pub score: u32,
+    pub objectives: Vec<ObjectiveStatus>,
+    /// The score after each turn played.
+    pub score_history: Vec<u32>,
 }
 
-/// A borrowed, fog-of-war-respecting window onto the simulation.
-pub struct TeamView<'a> {
-    read: SimRead<'a>,
-    team: TeamIdx,
-    orgs: &'a [OrgIdx],
-    /// By organisation index: whether it is the team's.
-    mine: Vec<bool>,
+/// A team as every seat sees it: who plays it and whether it has ended
+/// its turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamStatus {
+    /// `human` or a policy name.
+    pub controller: String,
+    pub human: bool,
+    pub ready: bool,
 }
 
-impl<'a> TeamView<'a> {
-    pub fn new(sim: &'a Sim, team: TeamIdx) -> Self {
-        let read = sim.read();
-        let orgs = &read.scenario().teams[team as usize].organisations;
-        let mut mine = vec![false; read.scenario().organisations.len()];
-        for &o in orgs {
-            if let Some(m) = mine.get_mut(o as usize) {
-                *m = true;
+/// One team's seat: its organisations' staff, knowledge and defences, the
+/// decisions it may take, and the events it was shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub team: TeamIdx,
+    pub public: PublicView,
+    /// The team's organisations, in scenario order.
+    pub staff: Vec<StaffLine>,
+    /// Every asset, by index: what the team knows of it.
+    pub assets: Vec<TeamAsset>,
+    /// Everything the team's organisations know, merged.
+    pub facts: Facts,
+    /// Decisions the team might take now, queued ones included.
+    pub decisions: Vec<Candidate>,
+    /// Decisions queued for this turn, in the order made.
+    pub queued: Vec<Decision>,
+    /// The events of each turn the team may see, oldest first.
+    pub history: Vec<TurnEvents>,
+}
+
+/// Staff of one of the team's organisations this turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLine {
+    pub org: OrgIdx,
+    pub capacity: u32,
+    /// Free at the start of the turn.
+    pub available: u32,
+    /// Promised to decisions queued this turn.
+    pub promised: u32,
+}
+
+impl StaffLine {
+    /// Staff left for further decisions this turn.
+    pub fn left(&self) -> u32 {
+        self.available.saturating_sub(self.promised)
+    }
+}
+
+/// An asset as a team knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamAsset {
+    /// Monitoring level, permille: known for the team's own assets only.
+    pub monitoring: Option<u16>,
+    /// Intrusions the team's organisations know of.
+    pub intrusions: Vec<KnownIntrusion>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownIntrusion {
+    pub attacker: AttackerIdx,
+    /// The turn the team learnt of it.
+    pub seen: u32,
+}
+
+/// One decision a team could take, with its cost and, if it may not be
+/// taken now, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub decision: Decision,
+    pub cost: u32,
+    pub duration: u32,
+    pub queued: bool,
+    pub status: Result<(), Refusal>,
+}
+
+/// The events of one turn a viewer may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnEvents {
+    pub turn: u32,
+    pub events: Vec<Event>,
+}
+
+/// The facilitator's seat: ground truth, every team's queue, and the
+/// changes waiting for the next turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilitatorView {
+    pub public: PublicView,
+    /// Every asset, by index, as it really is.
+    pub assets: Vec<TrueAsset>,
+    /// Each attacker's campaign.
+    pub attackers: Vec<CampaignView>,
+    /// Decisions each team has queued, by team.
+    pub queued: Vec<Vec<Decision>>,
+    /// Overrides and injects waiting for the next turn.
+    pub pending: Vec<Override>,
+    /// Lines of play abandoned by rewinds.
+    pub branches: Vec<BranchView>,
+    /// Every event of every turn played, oldest first.
+    pub history: Vec<TurnEvents>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrueAsset {
+    pub monitoring: u16,
+    pub compromises: Vec<Intrusion>,
+}
+
+/// An attacker's hold on an asset, as it really is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intrusion {
+    pub attacker: AttackerIdx,
+    /// 1 = foothold, 2 = administrative control.
+    pub level: u8,
+    pub since: u32,
+    pub detected: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignView {
+    /// The stage under way (0-based).
+    pub stage: u32,
+    pub finished: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchView {
+    pub rewound_to: u32,
+    /// Turns played on the abandoned line.
+    pub turns: u32,
+    pub reason: String,
+}
+
+impl PublicView {
+    pub(crate) fn build(table: &Table) -> PublicView {
+        let session = table.session();
+        let read = session.sim().read();
+        let politics = read.politics();
+        let objectives = read.objectives();
+        PublicView {
+            turn: session.turn(),
+            turn_limit: read.scenario().turn_limit,
+            ended: session.ended(),
+            paused: table.paused(),
+            teams: session
+                .controllers()
+                .iter()
+                .enumerate()
+                .map(|(t, c)| TeamStatus {
+                    controller: c.to_string(),
+                    human: *c == super::Controller::Human,
+                    ready: table.ready(t as TeamIdx),
+                })
+                .collect(),
+            availability: read.availability().to_vec(),
+            public_trust: politics.public_trust,
+            alliance_trust: politics.alliance_trust,
+            alert_level: politics.alert_level,
+            article5_open: politics.article5_turn.is_some(),
+            liaison: politics.liaison,
+            impact: read.metrics().impact,
+            statement_made: politics.first_statement.is_some(),
+            attributed: politics.attributions.iter().map(|a| a.0).collect(),
+            score: objectives.score,
+            objectives: objectives.status.clone(),
+            score_history: session.history().iter().map(|o| o.score).collect(),
+        }
+    }
+}
+
+impl TeamView {
+    pub(crate) fn build(table: &Table, team: TeamIdx) -> TeamView {
+        let session = table.session();
+        let lens = TeamLens::new(session.sim(), team);
+        let scenario = session.scenario();
+        let promises = table.queue(team);
+        let staff = lens
+            .my_orgs()
+            .iter()
+            .map(|&org| {
+                let (capacity, available) = lens
+                    .staff(org)
+                    .map_or((0, 0), |s| (s.capacity, s.available()));
+                StaffLine {
+                    org,
+                    capacity,
+                    available,
+                    promised: promises.map_or(0, |p| p.staff(org)),
+                }
+            })
+            .collect();
+        let mut assets: Vec<TeamAsset> = (0..scenario.assets.len() as AssetIdx)
+            .map(|a| TeamAsset {
+                monitoring: lens.defences(a).map(|d| d.monitoring),
+                intrusions: Vec::new(),
+            })
+            .collect();
+        for k in lens.known_compromises() {
+            if let Some(asset) = assets.get_mut(k.asset as usize) {
+                asset.intrusions.push(KnownIntrusion {
+                    attacker: k.attacker,
+                    seen: k.seen,
+                });
             }
         }
+        let empty = Promises::default();
+        let promises = promises.unwrap_or(&empty);
         TeamView {
-            read,
             team,
-            orgs,
-            mine,
+            public: PublicView::build(table),
+            staff,
+            assets,
+            facts: lens.team_facts(),
+            decisions: candidates(&lens, promises),
+            queued: promises.decisions().to_vec(),
+            history: seen_history(session.history(), Viewer::Team(team), scenario),
         }
     }
 
-    pub fn team(&self) -> TeamIdx {
-        self.team
-    }
-    pub fn turn(&self) -> u32 {
-        self.read.turn()
-    }
-    pub fn turn_limit(&self) -> u32 {
-        self.read.scenario().turn_limit
-    }
-    /// The team's organisations.
-    pub fn my_orgs(&self) -> &'a [OrgIdx] {
-        self.orgs
-    }
-    pub fn is_mine(&self, org: OrgIdx) -> bool {
-        self.mine.get(org as usize).copied().unwrap_or(false)
-    }
-    /// Public facts about every organisation (names, nations, authorities).
-    pub fn organisations(&self) -> &'a [Organisation] {
-        &self.read.scenario().organisations
-    }
-    /// The asset register: names, owners, sectors, links and dependencies
-    /// are known to all players.
-    pub fn assets(&self) -> &'a [crate::scenario::model::Asset] {
-        &self.read.scenario().assets
-    }
-    /// Assets an organisation of the team may act on: its own, or, with
-    /// incident-response authority, the teammates' that have let it in
-    /// (see [`decision::may_act_for`]).
-    pub fn actionable_assets(&self, org: OrgIdx) -> std::borrow::Cow<'a, [AssetIdx]> {
-        use std::borrow::Cow;
-        let ownership = self.read.ownership();
-        let responder = self
-            .organisations()
-            .get(org as usize)
-            .is_some_and(|o| o.has(crate::scenario::model::Authority::IncidentResponse));
-        if !self.is_mine(org) {
-            return Cow::Borrowed(&[]);
-        }
-        if !responder {
-            return Cow::Borrowed(&ownership.by_org[org as usize]);
-        }
-        let team = &ownership.by_team[self.team as usize];
-        let check = WorldCheck::new_from(self.read.clone());
-        let assets = self.assets();
-        // Access is granted per owner: decide it once for each.
-        let owners: Vec<bool> = (0..self.organisations().len())
-            .map(|owner| decision::may_act_for(&check, org, owner as OrgIdx))
-            .collect();
-        let allowed = |a: &AssetIdx| owners[assets[*a as usize].owner as usize];
-        if team.iter().all(allowed) {
-            Cow::Borrowed(team)
-        } else {
-            Cow::Owned(team.iter().copied().filter(allowed).collect())
-        }
-    }
-    pub fn decision_rule(&self, kind: crate::scenario::model::DecisionKind) -> &'a DecisionRule {
-        self.read.scenario().decision(kind)
-    }
-    pub fn attacker_count(&self) -> usize {
-        self.read.scenario().attackers.len()
-    }
-    /// The model's constants in force.
-    pub fn tuning(&self) -> &'a crate::scenario::model::Tuning {
-        &self.read.scenario().tuning
-    }
-    pub fn objectives(&self) -> &'a [crate::scenario::model::Objective] {
-        &self.read.scenario().objectives
-    }
-    pub fn staff(&self, org: OrgIdx) -> Option<&'a Staff> {
-        self.is_mine(org).then(|| self.read.staff(org))
-    }
-    /// Service availability is observable by everyone.
-    pub fn availability(&self) -> &'a [u16] {
-        self.read.availability()
-    }
-    /// Defences of assets the team's organisations own.
-    pub fn defences(&self, asset: AssetIdx) -> Option<&'a Defences> {
-        let owner = self.read.scenario().assets.get(asset as usize)?.owner;
-        self.is_mine(owner).then(|| self.read.defences(asset))
-    }
-    pub fn knowledge(&self, org: OrgIdx) -> Option<&'a Facts> {
-        self.is_mine(org).then(|| self.read.knowledge(org))
-    }
-    /// Compromises any of the team's organisations knows of, deduplicated.
-    pub fn known_compromises(&self) -> Vec<KnownCompromise> {
-        let mut all = Facts::default();
-        for &o in self.orgs {
-            all.merge_compromises(self.read.knowledge(o));
-        }
-        all.compromises
-    }
-    /// Everything the team knows, merged.
-    pub fn team_facts(&self) -> Facts {
-        let mut all = Facts::default();
-        for &o in self.orgs {
-            all.merge(self.read.knowledge(o));
-        }
-        all
-    }
-    pub fn public_trust(&self) -> u16 {
-        self.read.politics().public_trust
-    }
-    pub fn alliance_trust(&self) -> u16 {
-        self.read.politics().alliance_trust
-    }
-    pub fn alert_level(&self) -> u8 {
-        self.read.politics().alert_level
-    }
-    pub fn article5_open(&self) -> bool {
-        self.read.politics().article5_turn.is_some()
-    }
-    pub fn liaison(&self) -> bool {
-        self.read.politics().liaison
-    }
-    /// Criticality-weighted service loss, permille: outages are public.
-    pub fn impact(&self) -> u16 {
-        self.read.metrics().impact
-    }
-    pub fn statement_made(&self) -> bool {
-        self.read.politics().first_statement.is_some()
-    }
-    /// Whether anyone has publicly attributed this attacker yet.
-    pub fn attributed(&self, attacker: AttackerIdx) -> bool {
-        self.read
-            .politics()
-            .attributions
+    /// Staff left this turn for one of the team's organisations.
+    pub fn staff_left(&self, org: OrgIdx) -> u32 {
+        self.staff
             .iter()
-            .any(|a| a.0 == attacker)
+            .find(|s| s.org == org)
+            .map_or(0, StaffLine::left)
     }
-    pub fn score(&self) -> u32 {
-        self.read.objectives().score
-    }
-    pub fn trust(&self, from: OrgIdx, to: OrgIdx) -> Option<u16> {
-        self.trust_map(from).map(|m| m.get(to))
-    }
-    /// An organisation of the team's trust in every other.
-    pub fn trust_map(&self, from: OrgIdx) -> Option<&'a crate::scenario::model::TrustMap> {
-        self.is_mine(from).then(|| self.read.trust(from))
-    }
-    /// Checks a decision as the team would submit it: the organisation must
-    /// be the team's own.
-    pub fn check(&self, d: &Decision, queued_staff: u32) -> Result<(), Refusal> {
-        if !self.is_mine(d.org) {
-            return Err(Refusal::NotYourOrganisation);
+}
+
+impl FacilitatorView {
+    pub(crate) fn build(table: &Table) -> FacilitatorView {
+        let session = table.session();
+        let read = session.sim().read();
+        let scenario = session.scenario();
+        let mut assets: Vec<TrueAsset> = (0..scenario.assets.len() as AssetIdx)
+            .map(|a| TrueAsset {
+                monitoring: read.defences(a).monitoring,
+                compromises: Vec::new(),
+            })
+            .collect();
+        for c in read.compromises() {
+            if let Some(asset) = assets.get_mut(c.asset as usize) {
+                asset.compromises.push(Intrusion {
+                    attacker: c.attacker,
+                    level: c.level,
+                    since: c.since,
+                    detected: c.detected,
+                });
+            }
         }
-        decision::check(&WorldCheck::new_from(self.read.clone()), d, queued_staff)
-    }
-    pub fn staff_cost(&self, d: &Decision) -> u32 {
-        decision::staff_cost(self.read.scenario(), d)
-    }
-    /// Whether the team has evidence on an attacker (for attribution).
-    pub fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
-        self.is_mine(org) && WorldCheck::new_from(self.read.clone()).has_evidence(org, attacker)
-    }
-}
-
-/// Ground truth, for the facilitator and the after-action report.
-pub struct FacilitatorView<'a> {
-    pub read: SimRead<'a>,
-}
-
-impl<'a> FacilitatorView<'a> {
-    pub fn new(sim: &'a Sim) -> Self {
-        FacilitatorView { read: sim.read() }
-    }
-    pub fn scenario(&self) -> &'a Scenario {
-        self.read.scenario()
-    }
-    pub fn compromises(&self) -> Vec<Compromise> {
-        self.read.compromises()
-    }
-    pub fn politics(&self) -> &'a Politics {
-        self.read.politics()
-    }
-    pub fn metrics(&self) -> &'a Metrics {
-        self.read.metrics()
-    }
-    pub fn objectives(&self) -> &'a Objectives {
-        self.read.objectives()
+        FacilitatorView {
+            public: PublicView::build(table),
+            assets,
+            attackers: (0..scenario.attackers.len() as AttackerIdx)
+                .map(|a| {
+                    let c = read.campaign(a);
+                    CampaignView {
+                        stage: c.stage,
+                        finished: c.finished,
+                    }
+                })
+                .collect(),
+            queued: (0..scenario.teams.len() as TeamIdx)
+                .map(|t| {
+                    table
+                        .queue(t)
+                        .map_or_else(Vec::new, |p| p.decisions().to_vec())
+                })
+                .collect(),
+            pending: table.pending().to_vec(),
+            branches: session
+                .log()
+                .branches
+                .iter()
+                .map(|b| BranchView {
+                    rewound_to: b.rewound_to,
+                    turns: b.abandoned.len() as u32,
+                    reason: b.reason.clone(),
+                })
+                .collect(),
+            history: seen_history(session.history(), Viewer::Facilitator, scenario),
+        }
     }
 }
 
-/// Whether a viewer may see an event. Ground truth about the attacker is
-/// for the facilitator only; a team sees what its organisations did,
-/// detected and received, and what is public.
-pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
-    let team = match viewer {
-        Viewer::Facilitator => return true,
-        Viewer::Team(t) => t,
-    };
-    let mine = |org: OrgIdx| {
-        scenario
-            .organisations
-            .get(org as usize)
-            .is_some_and(|o| o.team == Some(team))
-    };
-    match event {
-        Event::InjectFired { to, .. } | Event::AdHocInject { to, .. } => to.contains(&team),
-        Event::Overridden { .. } => false,
-        Event::DecisionStarted { decision, .. }
-        | Event::DecisionRefused { decision, .. }
-        | Event::ActionSucceeded { decision }
-        | Event::ActionFailed { decision } => mine(decision.org),
-        Event::StageStarted { .. }
-        | Event::CampaignFinished { .. }
-        | Event::AssetCompromised { .. }
-        | Event::Escalated { .. }
-        | Event::RecordsStolen { .. }
-        | Event::AssetDamaged { .. }
-        | Event::AssetWiped { .. }
-        | Event::InfrastructureRemoved { .. } => false,
-        Event::Detected { org, .. } => mine(*org),
-        // Restoring a system shows it works again; that an intruder was
-        // on it is news only to those who knew.
-        Event::Evicted { known_by, .. } => known_by.iter().any(|&o| mine(o)),
-        Event::MessageDelivered { from, to, .. } => mine(*from) || mine(*to),
-        Event::AssistanceArrived { from, to, .. } => mine(*from) || mine(*to),
-        Event::AssetDefaced { .. }
-        | Event::IntelLeaked { .. }
-        | Event::PublicAttribution { .. }
-        | Event::PublicStatement { .. }
-        | Event::AlertRaised { .. }
-        | Event::Article5Consulted { .. }
-        | Event::LiaisonOpened { .. }
-        | Event::AssetDown { .. }
-        | Event::AssetRecovered { .. }
-        | Event::ObjectiveMet { .. }
-        | Event::ObjectiveFailed { .. } => true,
+/// The turns played, each with only the events `viewer` may see.
+fn seen_history(history: &[TurnOutcome], viewer: Viewer, scenario: &Scenario) -> Vec<TurnEvents> {
+    history
+        .iter()
+        .map(|o| TurnEvents {
+            turn: o.turn,
+            events: o
+                .events
+                .iter()
+                .filter(|e| visible(e, viewer, scenario))
+                .cloned()
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every decision the team's organisations might take now, each checked
+/// with what is already promised this turn. Actions on attackers are
+/// offered only for attackers the team has indicators or leads on.
+pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
+    let scenario_orgs = lens.organisations();
+    let team = lens.team();
+    let others: Vec<OrgIdx> = scenario_orgs
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.team.is_some())
+        .map(|(i, _)| i as OrgIdx)
+        .collect();
+    let allies: Vec<OrgIdx> = others
+        .iter()
+        .copied()
+        .filter(|&o| scenario_orgs[o as usize].team != Some(team))
+        .collect();
+    let facts = lens.team_facts();
+    let mut attackers: Vec<AttackerIdx> = facts
+        .indicators
+        .iter()
+        .copied()
+        .chain(facts.leads.iter().map(|l| l.attacker))
+        .collect();
+    attackers.sort_unstable();
+    attackers.dedup();
+    let mut out = Vec::new();
+    for &org in lens.my_orgs() {
+        let mut push = |action: Action| {
+            let d = Decision { org, action };
+            let queued = promises.contains(&d);
+            let status = if queued {
+                Ok(())
+            } else {
+                lens.check(&d, promises.staff(org))
+            };
+            out.push(Candidate {
+                cost: lens.staff_cost(&d),
+                duration: lens.decision_rule(d.action.kind()).spec.duration,
+                decision: d,
+                queued,
+                status,
+            });
+        };
+        for kind in DecisionKind::ALL {
+            if !lens.decision_rule(kind).allowed {
+                continue;
+            }
+            match kind {
+                DecisionKind::Monitor
+                | DecisionKind::Hunt
+                | DecisionKind::Isolate
+                | DecisionKind::Patch
+                | DecisionKind::Restore
+                | DecisionKind::ResetCredentials => {
+                    for &asset in lens.actionable_assets(org).iter() {
+                        push(asset_action(kind, asset));
+                    }
+                }
+                DecisionKind::ShareIntel => {
+                    let own: Vec<OrgIdx> = lens
+                        .my_orgs()
+                        .iter()
+                        .copied()
+                        .filter(|&o| o != org)
+                        .collect();
+                    if !own.is_empty() {
+                        push(Action::ShareIntel {
+                            to: own,
+                            tlp: Tlp::Amber,
+                        });
+                    }
+                    if !allies.is_empty() {
+                        for tlp in [Tlp::Green, Tlp::Amber] {
+                            push(Action::ShareIntel {
+                                to: allies.clone(),
+                                tlp,
+                            });
+                        }
+                    }
+                }
+                DecisionKind::RequestAssistance => {
+                    for &from in others.iter().filter(|&&o| o != org) {
+                        push(Action::RequestAssistance { from });
+                    }
+                }
+                DecisionKind::PublicStatement => push(Action::PublicStatement),
+                DecisionKind::RaiseAlert => push(Action::RaiseAlert),
+                DecisionKind::ConsultArticle5 => push(Action::ConsultArticle5),
+                DecisionKind::Liaison => push(Action::Liaison),
+                DecisionKind::AttributePublicly
+                | DecisionKind::Takedown
+                | DecisionKind::ActiveDefence => {
+                    for &attacker in &attackers {
+                        push(match kind {
+                            DecisionKind::AttributePublicly => {
+                                Action::AttributePublicly { attacker }
+                            }
+                            DecisionKind::Takedown => Action::Takedown { attacker },
+                            _ => Action::ActiveDefence { attacker },
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn asset_action(kind: DecisionKind, asset: AssetIdx) -> Action {
+    match kind {
+        DecisionKind::Monitor => Action::Monitor { asset },
+        DecisionKind::Hunt => Action::Hunt { asset },
+        DecisionKind::Isolate => Action::Isolate { asset },
+        DecisionKind::Patch => Action::Patch { asset },
+        DecisionKind::Restore => Action::Restore { asset },
+        _ => Action::ResetCredentials { asset },
     }
 }

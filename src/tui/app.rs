@@ -1,17 +1,22 @@
-//! The application state and every rule of the UI's flow: which team is at
-//! the keyboard, what is queued, when a turn resolves, what a facilitator
-//! changed. No drawing and no terminal I/O here, so all of it is testable.
+//! The application state of the local terminal: which seat is at the
+//! keyboard, the panel and row selected, dialogs in progress. It is a
+//! client of the session's table: every change goes in as a command from a
+//! seat, and everything drawn comes from that seat's owned view. No drawing
+//! and no terminal I/O here, so all of it is testable.
 
 use std::path::PathBuf;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
+use crate::perspective::Viewer;
 use crate::scenario::Scenario;
-use crate::scenario::model::{AssetIdx, DecisionKind, OrgIdx, Sector, TeamIdx, Text};
-use crate::session::view::{FacilitatorView, TeamView, Viewer, visible};
-use crate::session::{Controller, Session};
-use crate::sim::decision::{Action, Decision, Refusal, Tlp};
+use crate::scenario::model::{AssetIdx, Sector, TeamIdx, Text};
+use crate::session::Session;
+use crate::session::narrator::{Narrator, Tone};
+use crate::session::table::{Command, CommandRefused, Notice, Seat, Table};
+use crate::session::view::{Candidate, FacilitatorView, StaffLine, TeamView, TurnEvents};
+use crate::sim::decision::Tlp;
 use crate::sim::event::Event;
 use crate::sim::overrides::{Change, Override};
 
@@ -20,7 +25,6 @@ use super::i18n::Strings;
 use super::keys::KeyMap;
 use super::layout;
 use super::theme::Theme;
-use crate::session::narrator::Narrator;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -79,18 +83,11 @@ pub enum Dialog {
     },
     Rewind {
         turn: String,
+        reason: String,
+        /// 0 = turn, 1 = reason.
+        field: usize,
     },
     ConfirmQuit,
-}
-
-/// One decision the active team could take, with why it is unavailable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    pub decision: Decision,
-    pub cost: u32,
-    pub duration: u32,
-    pub queued: bool,
-    pub status: Result<(), Refusal>,
 }
 
 /// A message in the inbox, already in the viewer's language.
@@ -109,8 +106,17 @@ pub enum InfraRow {
     Asset(AssetIdx),
 }
 
+/// What a compromise looks like to the viewer: its level and since when
+/// (ground truth), or when the team learnt of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenCompromise {
+    pub level: u8,
+    pub since: u32,
+    pub detected: bool,
+}
+
 pub struct App {
-    pub session: Session,
+    table: Table,
     pub strings: Strings,
     pub keys: KeyMap,
     pub theme: Theme,
@@ -118,16 +124,14 @@ pub struct App {
     /// Selected row in each panel.
     pub rows: [usize; 6],
     /// The team at the keyboard.
-    pub team: TeamIdx,
-    /// Teams that have ended the current turn.
-    pub ended: Vec<bool>,
-    /// Queued decisions per team.
-    pub queued: Vec<Vec<Decision>>,
-    /// Facilitator overrides for the next turn.
-    pub overrides: Vec<Override>,
-    pub facilitator: bool,
+    team: TeamIdx,
+    /// Whether the facilitator's ground truth is on screen.
+    facilitator: bool,
+    /// The views last received: the team at the keyboard's, and ground
+    /// truth while the facilitator looks.
+    team_view: TeamView,
+    truth: Option<FacilitatorView>,
     pub help: bool,
-    pub paused: bool,
     pub dialog: Option<Dialog>,
     pub status: Option<String>,
     pub autosave: Option<PathBuf>,
@@ -140,21 +144,20 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, strings: Strings, theme: Theme) -> App {
-        let teams = session.scenario().teams.len();
+        let table = Table::new(session);
+        let team_view = table.team_view(0);
         let mut app = App {
-            session,
+            table,
             strings,
             keys: KeyMap::builtin(),
             theme,
             panel: Panel::Infrastructure,
             rows: [0; 6],
             team: 0,
-            ended: vec![false; teams],
-            queued: vec![Vec::new(); teams],
-            overrides: Vec::new(),
             facilitator: false,
+            team_view,
+            truth: None,
             help: false,
-            paused: false,
             dialog: None,
             status: None,
             autosave: None,
@@ -162,26 +165,52 @@ impl App {
             detail_scroll: 0,
             size: Rect::new(0, 0, 120, 40),
         };
-        match app.human_teams().first() {
+        match app.table.human_teams().first() {
             Some(&t) => app.team = t,
             // Nobody plays: the facilitator watches.
             None => app.facilitator = true,
         }
+        app.refresh();
         app
     }
 
-    pub fn scenario(&self) -> &Scenario {
-        self.session.scenario()
+    /// Asks the table for the views of the seats at the keyboard again.
+    fn refresh(&mut self) {
+        self.team_view = self.table.team_view(self.team);
+        self.truth = self.facilitator.then(|| self.table.facilitator_view());
     }
 
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+    pub fn session(&self) -> &Session {
+        self.table.session()
+    }
+    pub fn scenario(&self) -> &Scenario {
+        self.table.scenario()
+    }
     pub fn human_teams(&self) -> Vec<TeamIdx> {
-        self.session
-            .controllers()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c == Controller::Human)
-            .map(|(t, _)| t as TeamIdx)
-            .collect()
+        self.table.human_teams()
+    }
+    /// The team at the keyboard.
+    pub fn team(&self) -> TeamIdx {
+        self.team
+    }
+    /// Hands the keyboard to a team.
+    pub fn set_team(&mut self, team: TeamIdx) {
+        if (team as usize) < self.scenario().teams.len() {
+            self.team = team;
+            self.refresh();
+        }
+    }
+    /// Whether the facilitator's ground truth is on screen.
+    pub fn facilitator(&self) -> bool {
+        self.facilitator
+    }
+    pub fn set_facilitator(&mut self, on: bool) {
+        // With no human team there is nobody else to show.
+        self.facilitator = on || self.human_teams().is_empty();
+        self.refresh();
     }
 
     pub fn viewer(&self) -> Viewer {
@@ -192,8 +221,17 @@ impl App {
         }
     }
 
-    pub fn view(&self) -> TeamView<'_> {
-        self.session.view(self.team)
+    /// The view of the team at the keyboard.
+    pub fn team_view(&self) -> &TeamView {
+        &self.team_view
+    }
+    /// Ground truth, while the facilitator looks.
+    pub fn truth(&self) -> Option<&FacilitatorView> {
+        self.truth.as_ref()
+    }
+    /// Service availability per asset, as everyone sees it.
+    pub fn availability(&self) -> &[u16] {
+        &self.team_view.public.availability
     }
 
     pub fn team_name(&self, team: TeamIdx) -> &str {
@@ -256,10 +294,7 @@ impl App {
                 }
             }
             UiAction::EndTurn => self.end_turn(),
-            UiAction::ToggleFacilitator => {
-                // With no human team there is nobody else to show.
-                self.facilitator = !self.facilitator || self.human_teams().is_empty();
-            }
+            UiAction::ToggleFacilitator => self.set_facilitator(!self.facilitator),
             UiAction::Help => self.help = true,
             UiAction::Quit => self.dialog = Some(Dialog::ConfirmQuit),
             UiAction::Inject => {
@@ -277,13 +312,20 @@ impl App {
             }
             UiAction::Pause => {
                 if self.need_facilitator() {
-                    self.paused = !self.paused;
+                    let command = if self.table.paused() {
+                        Command::Resume
+                    } else {
+                        Command::Pause
+                    };
+                    self.send(Seat::Facilitator, command);
                 }
             }
             UiAction::Rewind => {
                 if self.need_facilitator() {
                     self.dialog = Some(Dialog::Rewind {
                         turn: String::new(),
+                        reason: String::new(),
+                        field: 0,
                     });
                 }
             }
@@ -306,7 +348,7 @@ impl App {
 
     pub fn row_count(&self, panel: Panel) -> usize {
         match panel {
-            Panel::Infrastructure | Panel::Map => self.asset_order().len(),
+            Panel::Infrastructure | Panel::Map => self.scenario().assets.len(),
             Panel::Inbox => self.inbox().len(),
             Panel::Decisions => self.candidates().len(),
             Panel::Timeline => self.timeline().len(),
@@ -388,140 +430,90 @@ impl App {
             .unwrap_or(0)
     }
 
-    // ---- decisions and the turn ---------------------------------------
+    // ---- commands to the table ------------------------------------------
 
-    /// Staff the team has already promised to `org` this turn.
-    pub fn queued_staff(&self, org: OrgIdx) -> u32 {
-        let view = self.view();
-        self.queued[self.team as usize]
-            .iter()
-            .filter(|d| d.org == org)
-            .map(|d| view.staff_cost(d))
-            .sum()
+    /// Sends a command as `seat`, words what happened (or why not) on the
+    /// status line, saves after a turn or a rewind, and asks for fresh
+    /// views. Returns the notices, empty if refused.
+    fn send(&mut self, seat: Seat, command: Command) -> Vec<Notice> {
+        match self.table.command(seat, command) {
+            Ok(notices) => {
+                for n in &notices {
+                    self.notice(n);
+                }
+                if notices.iter().any(|n| {
+                    matches!(
+                        n,
+                        Notice::Resolved { .. }
+                            | Notice::Rewound { .. }
+                            | Notice::BranchSwitched { .. }
+                    )
+                }) {
+                    self.save();
+                }
+                self.refresh();
+                notices
+            }
+            Err(refused) => {
+                self.status = Some(self.refused(&refused));
+                Vec::new()
+            }
+        }
+    }
+
+    fn notice(&mut self, notice: &Notice) {
+        let s = &self.strings;
+        let text = match notice {
+            Notice::Queued { decision, .. } => {
+                let what = self.narrator().decision(decision);
+                s.fmt("status_queued", &[("what", &what)])
+            }
+            Notice::Withdrawn { decision, .. } => {
+                let what = self.narrator().decision(decision);
+                s.fmt("status_unqueued", &[("what", &what)])
+            }
+            Notice::Ready { team } => s.fmt("turn_ended", &[("team", self.team_name(*team))]),
+            Notice::Paused => s.get("status_paused").to_string(),
+            Notice::Resumed => s.get("status_resumed").to_string(),
+            Notice::Pending { index } => match self.table.pending().get(*index) {
+                Some(Override {
+                    change: Change::AdHocInject { .. },
+                    ..
+                }) => s.get("status_inject").to_string(),
+                _ => s.get("status_override").to_string(),
+            },
+            Notice::Cancelled { .. } => s.get("status_cancelled").to_string(),
+            Notice::Resolved { turn } => s.fmt("status_resolved", &[("n", &turn.to_string())]),
+            Notice::Rewound { to, .. } => s.fmt("status_rewound", &[("n", &to.to_string())]),
+            Notice::BranchSwitched { turns, .. } => {
+                s.fmt("status_branch", &[("n", &turns.to_string())])
+            }
+        };
+        self.status = Some(text);
+    }
+
+    /// A refusal in the viewer's language.
+    fn refused(&self, refused: &CommandRefused) -> String {
+        match refused {
+            CommandRefused::Decision(r) => {
+                let why = self.narrator().refusal(r);
+                self.strings.fmt("status_refused", &[("why", &why)])
+            }
+            CommandRefused::TurnAlreadyEnded => self
+                .strings
+                .fmt("turn_ended", &[("team", self.team_name(self.team))]),
+            other => self.narrator().command_refused(other),
+        }
     }
 
     /// Staff left this turn for each of the team's organisations.
-    pub fn staff_left(&self) -> Vec<(OrgIdx, u32, u32)> {
-        let view = self.view();
-        view.my_orgs()
-            .iter()
-            .map(|&o| {
-                let s = view
-                    .staff(o)
-                    .map_or((0, 0), |s| (s.available(), s.capacity));
-                (o, s.0.saturating_sub(self.queued_staff(o)), s.1)
-            })
-            .collect()
+    pub fn staff_left(&self) -> &[StaffLine] {
+        &self.team_view.staff
     }
 
-    /// Every decision the active team's organisations might take now.
-    pub fn candidates(&self) -> Vec<Candidate> {
-        let view = self.view();
-        let scenario = self.scenario();
-        let team = self.team;
-        let queued = &self.queued[team as usize];
-        let others: Vec<OrgIdx> = scenario
-            .organisations
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.team.is_some())
-            .map(|(i, _)| i as OrgIdx)
-            .collect();
-        let allies: Vec<OrgIdx> = others
-            .iter()
-            .copied()
-            .filter(|&o| scenario.organisations[o as usize].team != Some(team))
-            .collect();
-        let facts = view.team_facts();
-        let mut attackers: Vec<u16> = facts
-            .indicators
-            .iter()
-            .copied()
-            .chain(facts.leads.iter().map(|l| l.attacker))
-            .collect();
-        attackers.sort_unstable();
-        attackers.dedup();
-        let mut out = Vec::new();
-        for &org in view.my_orgs() {
-            let mut push = |action: Action| {
-                let d = Decision { org, action };
-                let is_queued = queued.contains(&d);
-                let status = if is_queued {
-                    Ok(())
-                } else {
-                    view.check(&d, self.queued_staff(org))
-                };
-                out.push(Candidate {
-                    cost: view.staff_cost(&d),
-                    duration: view.decision_rule(d.action.kind()).spec.duration,
-                    decision: d,
-                    queued: is_queued,
-                    status,
-                });
-            };
-            for kind in DecisionKind::ALL {
-                if !view.decision_rule(kind).allowed {
-                    continue;
-                }
-                match kind {
-                    DecisionKind::Monitor
-                    | DecisionKind::Hunt
-                    | DecisionKind::Isolate
-                    | DecisionKind::Patch
-                    | DecisionKind::Restore
-                    | DecisionKind::ResetCredentials => {
-                        for &asset in view.actionable_assets(org).iter() {
-                            push(asset_action(kind, asset));
-                        }
-                    }
-                    DecisionKind::ShareIntel => {
-                        let own: Vec<OrgIdx> = view
-                            .my_orgs()
-                            .iter()
-                            .copied()
-                            .filter(|&o| o != org)
-                            .collect();
-                        if !own.is_empty() {
-                            push(Action::ShareIntel {
-                                to: own,
-                                tlp: Tlp::Amber,
-                            });
-                        }
-                        if !allies.is_empty() {
-                            for tlp in [Tlp::Green, Tlp::Amber] {
-                                push(Action::ShareIntel {
-                                    to: allies.clone(),
-                                    tlp,
-                                });
-                            }
-                        }
-                    }
-                    DecisionKind::RequestAssistance => {
-                        for &from in others.iter().filter(|&&o| o != org) {
-                            push(Action::RequestAssistance { from });
-                        }
-                    }
-                    DecisionKind::PublicStatement => push(Action::PublicStatement),
-                    DecisionKind::RaiseAlert => push(Action::RaiseAlert),
-                    DecisionKind::ConsultArticle5 => push(Action::ConsultArticle5),
-                    DecisionKind::Liaison => push(Action::Liaison),
-                    DecisionKind::AttributePublicly
-                    | DecisionKind::Takedown
-                    | DecisionKind::ActiveDefence => {
-                        for &attacker in &attackers {
-                            push(match kind {
-                                DecisionKind::AttributePublicly => {
-                                    Action::AttributePublicly { attacker }
-                                }
-                                DecisionKind::Takedown => Action::Takedown { attacker },
-                                _ => Action::ActiveDefence { attacker },
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        out
+    /// Every decision the team at the keyboard's organisations might take.
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.team_view.decisions
     }
 
     /// Queues or un-queues the selected decision.
@@ -529,87 +521,43 @@ impl App {
         if self.facilitator && self.human_teams().is_empty() {
             return;
         }
-        let cands = self.candidates();
-        let Some(c) = cands.get(self.selected(Panel::Decisions)) else {
+        let Some(c) = self.candidates().get(self.selected(Panel::Decisions)) else {
             return;
         };
-        let what = self.narrator().decision(&c.decision);
-        let q = &mut self.queued[self.team as usize];
-        if let Some(pos) = q.iter().position(|d| *d == c.decision) {
-            q.remove(pos);
-            self.status = Some(self.strings.fmt("status_unqueued", &[("what", &what)]));
-        } else if self.ended[self.team as usize] {
-            self.status = Some(
-                self.strings
-                    .fmt("turn_ended", &[("team", self.team_name(self.team))]),
-            );
+        let command = if c.queued {
+            Command::Withdraw(c.decision.clone())
         } else {
-            match &c.status {
-                Ok(()) => {
-                    q.push(c.decision.clone());
-                    self.status = Some(self.strings.fmt("status_queued", &[("what", &what)]));
-                }
-                Err(r) => {
-                    let why = self.narrator().refusal(r);
-                    self.status = Some(self.strings.fmt("status_refused", &[("why", &why)]));
-                }
-            }
-        }
+            Command::Submit(c.decision.clone())
+        };
+        self.send(Seat::Team(self.team), command);
     }
 
-    /// The active team ends its turn; when every human team has, the turn
-    /// resolves.
+    /// The team at the keyboard ends its turn and hands over to the next
+    /// team still deciding; when none is left, the turn resolves. With
+    /// nobody playing, the facilitator resolves it.
     pub fn end_turn(&mut self) {
-        if self.session.ended() {
-            self.status = Some(self.strings.get("status_ended").to_string());
-            return;
-        }
-        if self.paused {
-            self.status = Some(self.strings.get("status_paused").to_string());
-            return;
-        }
         let humans = self.human_teams();
-        if let Some(slot) = self.ended.get_mut(self.team as usize)
-            && humans.contains(&self.team)
+        if humans.is_empty() {
+            self.send(Seat::Facilitator, Command::ResolveNow);
+            return;
+        }
+        let notices = self.send(Seat::Team(self.team), Command::EndTurn);
+        let next = if notices.iter().any(|n| matches!(n, Notice::Resolved { .. })) {
+            humans.first().copied()
+        } else {
+            self.table.deciding().first().copied()
+        };
+        if let Some(t) = next
+            && !notices.is_empty()
         {
-            *slot = true;
-        }
-        match humans.iter().find(|&&t| !self.ended[t as usize]) {
-            Some(&next) => {
-                self.status = Some(
-                    self.strings
-                        .fmt("turn_ended", &[("team", self.team_name(self.team))]),
-                );
-                self.team = next;
-            }
-            None => self.resolve(),
-        }
-    }
-
-    /// Plays the turn with the humans' decisions in team order.
-    fn resolve(&mut self) {
-        let decisions: Vec<Decision> = self.queued.iter_mut().flat_map(std::mem::take).collect();
-        let overrides = std::mem::take(&mut self.overrides);
-        match self.session.play_turn(decisions, overrides) {
-            Ok(o) => {
-                self.status = Some(
-                    self.strings
-                        .fmt("status_resolved", &[("n", &o.turn.to_string())]),
-                );
-                self.save();
-            }
-            Err(e) => self.status = Some(e.to_string()),
-        }
-        self.ended.iter_mut().for_each(|e| *e = false);
-        if let Some(&t) = self.human_teams().first() {
-            self.team = t;
+            self.set_team(t);
         }
     }
 
     /// Writes the log to the autosave file, if there is one.
     pub fn save(&mut self) {
         if let Some(path) = &self.autosave
-            && let Err(e) = crate::store::write_log(path, self.session.log())
+            && let Err(e) = crate::store::write_log(path, self.table.session().log())
         {
             self.status = Some(
                 self.strings
@@ -633,7 +581,11 @@ impl App {
             }
             _ => {
                 if let Some(&asset) = self.asset_order().get(self.selected(Panel::Infrastructure)) {
-                    let now = self.session.view(0).availability()[asset as usize];
+                    let now = self
+                        .availability()
+                        .get(asset as usize)
+                        .copied()
+                        .unwrap_or(0);
                     self.dialog = Some(Dialog::Availability {
                         asset,
                         value: now.to_string(),
@@ -644,6 +596,12 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Sends a facilitator command from a dialog; the dialog stays open
+    /// when it is refused, so nothing typed is lost.
+    fn submit_dialog(&mut self, command: Command) -> bool {
+        !self.send(Seat::Facilitator, command).is_empty()
     }
 
     fn dialog_key(&mut self, key: KeyEvent) {
@@ -666,26 +624,18 @@ impl App {
                 KeyCode::Enter => {
                     let chosen: Vec<TeamIdx> =
                         (0..teams as TeamIdx).filter(|&t| to[t as usize]).collect();
-                    if !text.trim().is_empty() && !chosen.is_empty() {
-                        let t = Text {
+                    let title = self.strings.get("adhoc_inject").to_string();
+                    keep = !self.submit_dialog(Command::Inject {
+                        title: Text {
+                            en: title.clone(),
+                            ja: title,
+                        },
+                        text: Text {
                             en: text.clone(),
                             ja: text.clone(),
-                        };
-                        let title = self.strings.get("adhoc_inject").to_string();
-                        self.overrides.push(Override {
-                            change: Change::AdHocInject {
-                                title: Text {
-                                    en: title.clone(),
-                                    ja: title,
-                                },
-                                text: t,
-                                to: chosen,
-                            },
-                            reason: "facilitator inject".to_string(),
-                        });
-                        self.status = Some(self.strings.get("status_inject").to_string());
-                    }
-                    keep = false;
+                        },
+                        to: chosen,
+                    });
                 }
                 KeyCode::Backspace => {
                     text.pop();
@@ -721,37 +671,27 @@ impl App {
                 KeyCode::Char(_) if *field == 0 => {}
                 KeyCode::Char(c) => reason.push(c),
                 KeyCode::Enter => match value.parse::<u16>() {
-                    Ok(v) if v <= 1000 && !reason.trim().is_empty() => {
-                        self.overrides.push(Override {
-                            change: Change::SetAvailability {
-                                asset: *asset,
-                                availability: v,
-                            },
-                            reason: reason.clone(),
-                        });
+                    Ok(v) => {
+                        let mut changes = vec![Change::SetAvailability {
+                            asset: *asset,
+                            availability: v,
+                        }];
                         if *evict {
                             // Ground truth: every attacker holding the asset.
-                            let mut holders: Vec<u16> = FacilitatorView::new(self.session.sim())
-                                .compromises()
-                                .iter()
-                                .filter(|c| c.asset == *asset)
-                                .map(|c| c.attacker)
-                                .collect();
+                            let mut holders: Vec<u16> = self
+                                .truth()
+                                .and_then(|t| t.assets.get(*asset as usize))
+                                .map(|a| a.compromises.iter().map(|c| c.attacker).collect())
+                                .unwrap_or_default();
                             holders.dedup();
-                            for attacker in holders {
-                                self.overrides.push(Override {
-                                    change: Change::Evict {
-                                        asset: *asset,
-                                        attacker,
-                                    },
-                                    reason: reason.clone(),
-                                });
-                            }
+                            changes.extend(holders.into_iter().map(|attacker| Change::Evict {
+                                asset: *asset,
+                                attacker,
+                            }));
                         }
-                        self.status = Some(self.strings.get("status_override").to_string());
-                        keep = false;
+                        keep = !self.send_overrides(changes, reason);
                     }
-                    _ => self.status = Some(self.strings.get("status_bad_input").to_string()),
+                    Err(_) => self.status = Some(self.strings.get("status_bad_input").to_string()),
                 },
                 _ => {}
             },
@@ -766,30 +706,34 @@ impl App {
                 }
                 KeyCode::Char(c) => reason.push(c),
                 KeyCode::Enter => {
-                    if reason.trim().is_empty() {
-                        self.status = Some(self.strings.get("status_bad_input").to_string());
-                    } else {
-                        self.overrides.push(Override {
-                            change: Change::SetObjective {
-                                objective: *objective,
-                                met: *met,
-                            },
-                            reason: reason.clone(),
-                        });
-                        self.status = Some(self.strings.get("status_override").to_string());
-                        keep = false;
-                    }
+                    let change = Change::SetObjective {
+                        objective: *objective,
+                        met: *met,
+                    };
+                    keep = !self.send_overrides(vec![change], reason);
                 }
                 _ => {}
             },
-            Dialog::Rewind { turn } => match key.code {
+            Dialog::Rewind {
+                turn,
+                reason,
+                field,
+            } => match key.code {
+                KeyCode::Tab | KeyCode::BackTab => *field = 1 - *field,
                 KeyCode::Backspace => {
-                    turn.pop();
+                    if *field == 0 {
+                        turn.pop();
+                    } else {
+                        reason.pop();
+                    }
                 }
-                KeyCode::Char(c) if c.is_ascii_digit() => turn.push(c),
-                KeyCode::Enter => match turn.parse::<u32>().map(|t| self.rewind(t)) {
-                    Ok(Ok(())) => keep = false,
-                    Ok(Err(e)) => self.status = Some(e),
+                KeyCode::Char(c) if *field == 0 && c.is_ascii_digit() => turn.push(c),
+                KeyCode::Char(_) if *field == 0 => {}
+                KeyCode::Char(c) => reason.push(c),
+                KeyCode::Enter => match turn.parse::<u32>() {
+                    Ok(to) => {
+                        keep = !self.rewind(to, reason);
+                    }
                     Err(_) => self.status = Some(self.strings.get("status_bad_input").to_string()),
                 },
                 _ => {}
@@ -800,24 +744,30 @@ impl App {
         }
     }
 
-    /// Rewinds to the end of turn `to` and plays on from there as a branch.
-    pub fn rewind(&mut self, to: u32) -> Result<(), String> {
-        self.session.rewind(to).map_err(|e| e.to_string())?;
-        self.queued.iter_mut().for_each(Vec::clear);
-        self.ended.iter_mut().for_each(|e| *e = false);
-        self.overrides.clear();
-        if let Some(&t) = self.human_teams().first() {
-            self.team = t;
-        }
-        self.status = Some(
-            self.strings
-                .fmt("status_rewound", &[("n", &to.to_string())]),
-        );
-        self.save();
-        Ok(())
+    /// Sends overrides that share one reason; true if all were taken.
+    fn send_overrides(&mut self, changes: Vec<Change>, reason: &str) -> bool {
+        changes.into_iter().all(|change| {
+            self.submit_dialog(Command::Override(Override {
+                change,
+                reason: reason.to_string(),
+            }))
+        })
     }
 
-    // ---- view models ------------------------------------------------------
+    /// Rewinds to the end of turn `to` and plays on from there as a
+    /// branch; true if done.
+    pub fn rewind(&mut self, to: u32, reason: &str) -> bool {
+        let done = self.submit_dialog(Command::Rewind {
+            to,
+            reason: reason.to_string(),
+        });
+        if done && let Some(&t) = self.human_teams().first() {
+            self.set_team(t);
+        }
+        done
+    }
+
+    // ---- what the panels show ---------------------------------------------
 
     /// Assets in display order: grouped by sector, then scenario order.
     pub fn asset_order(&self) -> Vec<AssetIdx> {
@@ -846,37 +796,69 @@ impl App {
         rows
     }
 
-    /// What the viewer knows about compromises of an asset: (level, since,
-    /// detected). A team sees only those its organisations know of.
-    pub fn compromises_of(&self, asset: AssetIdx) -> Vec<(u8, u32, bool)> {
-        match self.viewer() {
-            Viewer::Facilitator => FacilitatorView::new(self.session.sim())
-                .compromises()
-                .into_iter()
-                .filter(|c| c.asset == asset)
-                .map(|c| (c.level, c.since, c.detected))
-                .collect(),
-            Viewer::Team(_) => self
-                .view()
-                .known_compromises()
-                .into_iter()
-                .filter(|c| c.asset == asset)
-                .map(|c| (0, c.seen, true))
-                .collect(),
+    /// Compromises of an asset as the viewer knows them.
+    pub fn compromises_of(&self, asset: AssetIdx) -> Vec<SeenCompromise> {
+        match &self.truth {
+            Some(truth) => truth
+                .assets
+                .get(asset as usize)
+                .map(|a| {
+                    a.compromises
+                        .iter()
+                        .map(|c| SeenCompromise {
+                            level: c.level,
+                            since: c.since,
+                            detected: c.detected,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => self
+                .team_view
+                .assets
+                .get(asset as usize)
+                .map(|a| {
+                    a.intrusions
+                        .iter()
+                        .map(|k| SeenCompromise {
+                            level: 0,
+                            since: k.seen,
+                            detected: true,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// An asset's monitoring level, if the viewer knows it.
+    pub fn monitoring(&self, asset: AssetIdx) -> Option<u16> {
+        match &self.truth {
+            Some(truth) => truth.assets.get(asset as usize).map(|a| a.monitoring),
+            None => self
+                .team_view
+                .assets
+                .get(asset as usize)
+                .and_then(|a| a.monitoring),
+        }
+    }
+
+    /// The turns played, with the events the viewer may see.
+    fn history(&self) -> &[TurnEvents] {
+        match &self.truth {
+            Some(truth) => &truth.history,
+            None => &self.team_view.history,
         }
     }
 
     /// Events of each turn the viewer may see, newest turn first.
-    pub fn timeline(&self) -> Vec<(u32, String, crate::session::narrator::Tone)> {
-        let viewer = self.viewer();
-        let scenario = self.scenario();
+    pub fn timeline(&self) -> Vec<(u32, String, Tone)> {
+        let narrator = self.narrator();
         let mut out = Vec::new();
-        for o in self.session.history().iter().rev() {
-            for e in &o.events {
-                if visible(e, viewer, scenario) {
-                    let (text, tone) = self.narrator().event(e);
-                    out.push((o.turn, text, tone));
-                }
+        for turn in self.history().iter().rev() {
+            for e in &turn.events {
+                let (text, tone) = narrator.event(e);
+                out.push((turn.turn, text, tone));
             }
         }
         out
@@ -886,17 +868,15 @@ impl App {
     pub fn inbox(&self) -> Vec<InboxItem> {
         let viewer = self.viewer();
         let scenario = self.scenario();
+        let narrator = self.narrator();
         let mut out = Vec::new();
-        for o in self.session.history().iter().rev() {
-            for e in o.events.iter().rev() {
-                if !visible(e, viewer, scenario) {
-                    continue;
-                }
+        for turn in self.history().iter().rev() {
+            for e in turn.events.iter().rev() {
                 match e {
                     Event::InjectFired { inject, .. } => {
                         if let Some(i) = scenario.injects.get(*inject as usize) {
                             out.push(InboxItem {
-                                turn: o.turn,
+                                turn: turn.turn,
                                 title: self.text(&i.title).to_string(),
                                 body: self.text(&i.text).to_string(),
                                 tlp: None,
@@ -904,7 +884,7 @@ impl App {
                         }
                     }
                     Event::AdHocInject { title, text, .. } => out.push(InboxItem {
-                        turn: o.turn,
+                        turn: turn.turn,
                         title: self.text(title).to_string(),
                         body: self.text(text).to_string(),
                         tlp: None,
@@ -922,17 +902,17 @@ impl App {
                         {
                             continue;
                         }
-                        let org = self.narrator().org(*from);
+                        let org = narrator.org(*from);
                         let key = if *report { "report_from" } else { "intel_from" };
                         let title = format!(
                             "{} → {}",
                             self.strings.fmt(key, &[("org", &org)]),
-                            self.narrator().org(*to)
+                            narrator.org(*to)
                         );
                         out.push(InboxItem {
-                            turn: o.turn,
+                            turn: turn.turn,
                             title,
-                            body: self.narrator().facts(*to, facts),
+                            body: narrator.facts(*to, facts),
                             tlp: Some(*tlp),
                         });
                     }
@@ -945,29 +925,21 @@ impl App {
 
     /// Score after each turn played.
     pub fn score_history(&self) -> Vec<u64> {
-        self.session
-            .history()
+        self.team_view
+            .public
+            .score_history
             .iter()
-            .map(|o| u64::from(o.score))
+            .map(|&s| u64::from(s))
             .collect()
-    }
-}
-
-fn asset_action(kind: DecisionKind, asset: AssetIdx) -> Action {
-    match kind {
-        DecisionKind::Monitor => Action::Monitor { asset },
-        DecisionKind::Hunt => Action::Hunt { asset },
-        DecisionKind::Isolate => Action::Isolate { asset },
-        DecisionKind::Patch => Action::Patch { asset },
-        DecisionKind::Restore => Action::Restore { asset },
-        _ => Action::ResetCredentials { asset },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::view::FacilitatorView;
+    use crate::scenario::model::DecisionKind;
+    use crate::session::Controller;
+    use crate::sim::decision::Refusal;
     use crate::tui::fixture::{play_turn, render, tutorial, tutorial_with};
     use crate::tui::i18n::Lang;
 
@@ -975,7 +947,7 @@ mod tests {
     fn queue_unqueue_and_end_turn_for_each_human_team() {
         let mut app = tutorial(Lang::En);
         assert_eq!(app.human_teams(), vec![0, 1]);
-        assert_eq!(app.team, 0);
+        assert_eq!(app.team(), 0);
         app.apply(UiAction::Panel(3));
         assert_eq!(app.panel, Panel::Decisions);
         // Find an available decision and queue it.
@@ -986,32 +958,37 @@ mod tests {
             .expect("something is possible on turn 1");
         app.rows[Panel::Decisions.index()] = i;
         let d = app.candidates()[i].decision.clone();
-        let before = app.staff_left();
+        let before = app.staff_left().to_vec();
         app.apply(UiAction::ToggleQueue);
-        assert_eq!(app.queued[0], vec![d.clone()]);
+        let queued = |app: &App, t: TeamIdx| {
+            app.table()
+                .queue(t)
+                .map_or_else(Vec::new, |q| q.decisions().to_vec())
+        };
+        assert_eq!(queued(&app, 0), vec![d.clone()]);
         assert!(app.candidates()[i].queued);
         let after = app.staff_left();
         assert!(
-            after.iter().zip(&before).any(|(a, b)| a.1 < b.1),
+            after.iter().zip(&before).any(|(a, b)| a.left() < b.left()),
             "staff is promised"
         );
         // Un-queue and queue again.
         app.apply(UiAction::ToggleQueue);
-        assert!(app.queued[0].is_empty());
+        assert!(queued(&app, 0).is_empty());
         app.apply(UiAction::ToggleQueue);
-        assert_eq!(app.queued[0].len(), 1);
+        assert_eq!(queued(&app, 0).len(), 1);
         // Japan ends; the US is now at the keyboard; nothing resolved yet.
         app.apply(UiAction::EndTurn);
-        assert_eq!(app.team, 1);
-        assert_eq!(app.session.turn(), 1);
+        assert_eq!(app.team(), 1);
+        assert_eq!(app.session().turn(), 1);
         app.apply(UiAction::EndTurn);
         // Both ended: the turn resolved with Japan's decision.
-        assert_eq!(app.session.turn(), 2);
-        assert_eq!(app.team, 0);
-        assert!(app.queued.iter().all(Vec::is_empty));
-        assert_eq!(app.session.log().turns[0].decisions[0], d);
+        assert_eq!(app.session().turn(), 2);
+        assert_eq!(app.team(), 0);
+        assert!(queued(&app, 0).is_empty() && queued(&app, 1).is_empty());
+        assert_eq!(app.session().log().turns[0].decisions[0], d);
         assert!(
-            app.session.history()[0]
+            app.session().history()[0]
                 .events
                 .iter()
                 .any(|e| matches!(e, Event::DecisionStarted { decision, .. } if *decision == d))
@@ -1026,7 +1003,7 @@ mod tests {
         );
         assert_eq!(app.human_teams(), vec![0]);
         app.apply(UiAction::EndTurn);
-        assert_eq!(app.session.turn(), 2);
+        assert_eq!(app.session().turn(), 2);
     }
 
     #[test]
@@ -1040,7 +1017,7 @@ mod tests {
         app.panel = Panel::Decisions;
         app.rows[Panel::Decisions.index()] = i;
         app.toggle_queue();
-        assert!(app.queued[0].is_empty());
+        assert!(app.table().queue(0).is_some_and(|q| q.is_empty()));
         assert!(
             app.status
                 .as_deref()
@@ -1055,7 +1032,10 @@ mod tests {
         let mut found = None;
         for _ in 0..8 {
             play_turn(&mut app);
-            let undetected: Vec<_> = FacilitatorView::new(app.session.sim())
+            let undetected: Vec<_> = app
+                .session()
+                .sim()
+                .read()
                 .compromises()
                 .into_iter()
                 .filter(|c| !c.detected)
@@ -1066,14 +1046,14 @@ mod tests {
             }
         }
         let c = found.expect("seed 7 gives an undetected compromise early");
-        let known = app.view().known_compromises();
+        let known = app.session().lens(0).known_compromises();
         assert!(known.iter().all(|k| k.asset != c.asset));
         let attacker = app.scenario().attackers[c.attacker as usize]
             .name
             .en
             .clone();
         // The team's screens never show it.
-        app.facilitator = false;
+        app.set_facilitator(false);
         assert!(app.compromises_of(c.asset).is_empty());
         for p in 0..6 {
             app.apply(UiAction::Panel(p));
@@ -1127,10 +1107,7 @@ mod tests {
         let mut held = None;
         for _ in 0..8 {
             play_turn(&mut app);
-            held = FacilitatorView::new(app.session.sim())
-                .compromises()
-                .first()
-                .cloned();
+            held = app.session().sim().read().compromises().first().cloned();
             if held.is_some() {
                 break;
             }
@@ -1153,13 +1130,13 @@ mod tests {
         app.on_key(KeyEvent::from(KeyCode::Enter));
         assert!(app.dialog.is_none());
         play_turn(&mut app);
-        let rec = app.session.log().turns.last().expect("a turn was played");
+        let rec = app.session().log().turns.last().expect("a turn was played");
         assert!(rec.overrides.iter().any(|o| matches!(
             o.change,
             Change::Evict { asset, attacker } if asset == c.asset && attacker == c.attacker
         ) && o.reason == "cleaned by hand"));
         // Gone at the start of that turn (it may have come back since).
-        assert!(app.session.history().last().is_some_and(|o| o.events.iter().any(
+        assert!(app.session().history().last().is_some_and(|o| o.events.iter().any(
             |e| matches!(e, crate::sim::event::Event::Overridden { what, .. } if what.contains("evicted"))
         )));
     }
@@ -1200,16 +1177,17 @@ mod tests {
             app.on_key(KeyEvent::from(KeyCode::Char(c)));
         }
         app.on_key(KeyEvent::from(KeyCode::Enter));
-        assert_eq!(app.overrides.len(), 3);
+        assert_eq!(app.table().pending().len(), 3);
         // Pause blocks the turn.
         app.apply(UiAction::Pause);
         app.end_turn();
         app.end_turn();
-        assert_eq!(app.session.turn(), 1);
+        assert_eq!(app.session().turn(), 1);
+        assert_eq!(app.status.as_deref(), Some("Paused by the facilitator"));
         app.apply(UiAction::Pause);
         play_turn(&mut app);
-        assert_eq!(app.session.turn(), 2);
-        let rec = &app.session.log().turns[0];
+        assert_eq!(app.session().turn(), 2);
+        let rec = &app.session().log().turns[0];
         assert_eq!(rec.overrides.len(), 3);
         assert!(
             matches!(rec.overrides[0].change, Change::AdHocInject { ref to, .. } if *to == vec![1])
@@ -1227,21 +1205,33 @@ mod tests {
             Change::SetObjective { met: true, .. }
         ));
         // The inject reached the US inbox only.
-        app.facilitator = false;
-        app.team = 1;
+        app.set_facilitator(false);
+        app.set_team(1);
         assert!(app.inbox().iter().any(|m| m.body == "Ransom note"));
-        app.team = 0;
+        app.set_team(0);
         assert!(app.inbox().iter().all(|m| m.body != "Ransom note"));
-        // Rewind to the start and play on as a branch.
-        app.facilitator = true;
+        // Rewind to the end of turn 1 and play on as a branch; a rewind
+        // needs a reason, and the dialog keeps what was typed until then.
+        app.set_facilitator(true);
         play_turn(&mut app);
         app.apply(UiAction::Rewind);
         app.on_key(KeyEvent::from(KeyCode::Char('1')));
         app.on_key(KeyEvent::from(KeyCode::Enter));
-        assert_eq!(app.session.turn(), 2);
-        assert_eq!(app.session.log().branches.len(), 1);
+        assert_eq!(app.status.as_deref(), Some("A reason is required"));
+        assert!(app.dialog.is_some());
+        assert_eq!(app.session().turn(), 3);
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        for c in "wrong call".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert!(app.dialog.is_none());
+        assert_eq!(app.session().turn(), 2);
+        let branches = &app.session().log().branches;
+        assert_eq!(branches.len(), 1);
+        assert_eq!(branches[0].reason, "wrong call");
         play_turn(&mut app);
-        assert_eq!(app.session.turn(), 3);
+        assert_eq!(app.session().turn(), 3);
     }
 
     #[test]
@@ -1296,6 +1286,38 @@ mod tests {
             available: 1,
         };
         assert_eq!(app.narrator().refusal(&r), r.to_string());
+    }
+
+    #[test]
+    fn every_command_refusal_is_worded_in_both_languages() {
+        let all = vec![
+            CommandRefused::ObserverOnly,
+            CommandRefused::FacilitatorOnly,
+            CommandRefused::TeamOnly,
+            CommandRefused::UnknownTeam(4),
+            CommandRefused::NotHuman,
+            CommandRefused::AlreadyQueued,
+            CommandRefused::NotQueued,
+            CommandRefused::TurnAlreadyEnded,
+            CommandRefused::Paused,
+            CommandRefused::NotPaused,
+            CommandRefused::Ended,
+            CommandRefused::ReasonRequired,
+            CommandRefused::EmptyInject,
+            CommandRefused::NoRecipients,
+            CommandRefused::InvalidOverride("x".into()),
+            CommandRefused::NoSuchPending(2),
+            CommandRefused::BadRewind { to: 9, played: 3 },
+            CommandRefused::NoSuchBranch(1),
+        ];
+        for lang in [Lang::En, Lang::Ja] {
+            let app = tutorial(lang);
+            for r in &all {
+                let text = app.narrator().command_refused(r);
+                assert!(!text.starts_with("refused_"), "{r:?} has no string");
+                assert!(!text.contains('{'), "{r:?}: {text}");
+            }
+        }
     }
 
     #[test]

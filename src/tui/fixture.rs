@@ -29,8 +29,8 @@ pub fn tutorial_with(lang: Lang, teams: &[(&str, Controller)]) -> App {
 
 /// Every human team ends its turn once: one turn resolves.
 pub fn play_turn(app: &mut App) {
-    let before = app.session.turn();
-    while app.session.turn() == before && !app.session.ended() {
+    let before = app.session().turn();
+    while app.session().turn() == before && !app.session().ended() {
         app.end_turn();
     }
 }

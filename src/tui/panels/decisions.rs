@@ -15,7 +15,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.strings;
     let t = &app.theme;
     let mut staff = Vec::new();
-    for (i, (org, left, cap)) in app.staff_left().into_iter().enumerate() {
+    for (i, line) in app.staff_left().iter().enumerate() {
+        let (org, left, cap) = (line.org, line.left(), line.capacity);
         if i > 0 {
             staff.push(Span::styled("  ", t.fg(t.dim)));
         }
@@ -23,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         staff.push(Span::raw(format!("{} ", app.narrator().org_short(org))));
         staff.push(Span::styled(format!("{left}/{cap}"), t.fg(colour)));
     }
-    let title = format!("{} — {}", s.get("staff_left"), app.team_name(app.team));
+    let title = format!("{} — {}", s.get("staff_left"), app.team_name(app.team()));
     frame.render_widget(
         Paragraph::new(Line::from(staff))
             .wrap(Wrap { trim: true })

@@ -97,9 +97,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 field(s.get("dialog_reason"), reason, true),
             ],
         ),
-        Dialog::Rewind { turn } => (
+        Dialog::Rewind {
+            turn,
+            reason,
+            field: f,
+        } => (
             s.get("help_rewind").to_string(),
-            vec![Line::from(s.get("dialog_rewind")), field("", turn, true)],
+            vec![
+                Line::from(Span::styled(s.get("dialog_rewind"), t.fg(t.dim))),
+                field(s.get("dialog_turn"), turn, *f == 0),
+                field(s.get("dialog_reason"), reason, *f == 1),
+            ],
         ),
     };
     let r = centered(area, 72, lines.len() as u16 + 4);

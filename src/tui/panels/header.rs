@@ -13,9 +13,10 @@ use super::super::app::App;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.strings;
     let sc = app.scenario();
-    let turn = app.session.turn().min(sc.turn_limit.max(1));
+    let public = &app.team_view().public;
+    let turn = public.turn.min(sc.turn_limit.max(1));
     let when = time::format_minute(time::turn_start(sc.start_minute, sc.turn_minutes, turn));
-    let who = app.team_name(app.team).to_string();
+    let who = app.team_name(app.team()).to_string();
     let t = &app.theme;
     let sep = || Span::styled(" │ ", t.fg(t.dim));
     // Most important first, so a narrow terminal cuts the least useful.
@@ -34,25 +35,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(s.fmt("playing", &[("team", &who)])),
         sep(),
         Span::styled(
-            s.fmt("alert", &[("n", &app.view().alert_level().to_string())]),
+            s.fmt("alert", &[("n", &public.alert_level.to_string())]),
             t.fg(t.warn),
         ),
     ];
-    if app.facilitator {
+    if app.facilitator() {
         spans.push(sep());
         spans.push(Span::styled(
             s.get("facilitator"),
             t.fg(t.bad).add_modifier(Modifier::BOLD),
         ));
     }
-    if app.paused {
+    if public.paused {
         spans.push(sep());
         spans.push(Span::styled(
             s.get("paused"),
             t.fg(t.bad).add_modifier(Modifier::BOLD),
         ));
     }
-    if app.session.ended() {
+    if public.ended {
         spans.push(sep());
         spans.push(Span::styled(s.get("ended"), t.fg(t.bad)));
     }

@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (list_area, detail) = split_detail(area);
     let s = &app.strings;
     let t = &app.theme;
-    let avail = app.view().availability();
+    let avail = app.availability();
     let order = app.asset_order();
     let selected_asset = order.get(app.selected(Panel::Infrastructure)).copied();
     let rows = app.infra_rows();
@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 let comp = app.compromises_of(a);
                 let mark = if comp.is_empty() {
                     Span::raw("  ")
-                } else if comp.iter().any(|c| c.2) {
+                } else if comp.iter().any(|c| c.detected) {
                     Span::styled("! ", t.fg(t.bad).add_modifier(Modifier::BOLD))
                 } else {
                     Span::styled("? ", t.fg(t.bad))
@@ -91,13 +91,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(gauge(v), t.fg(t.health(v))),
             Span::raw(format!(" {v}‰")),
         ]));
-        let view = app.view();
-        let defences = if app.facilitator {
-            Some(app.session.sim().read().defences(a).monitoring)
-        } else {
-            view.defences(a).map(|d| d.monitoring)
-        };
-        if let Some(m) = defences {
+        if let Some(m) = app.monitoring(a) {
             lines.push(Line::from(format!("{}: {m}‰", s.get("monitoring"))));
         }
         let comp = app.compromises_of(a);
@@ -107,8 +101,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 t.fg(t.dim),
             )));
         }
-        for (level, since, detected) in comp {
-            let text = if app.facilitator {
+        for c in comp {
+            let (level, since, detected) = (c.level, c.since, c.detected);
+            let text = if app.facilitator() {
                 format!(
                     "{} — {}",
                     s.fmt(

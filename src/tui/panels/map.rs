@@ -22,7 +22,7 @@ pub fn degrees(location: (i32, i32)) -> (f64, f64) {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.strings;
     let t = app.theme;
-    let avail = app.view().availability();
+    let avail = app.availability();
     let scenario = app.scenario();
     let selected = app.asset_order().get(app.selected(Panel::Map)).copied();
     let points: Vec<((f64, f64), u16)> = scenario

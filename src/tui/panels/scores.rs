@@ -18,8 +18,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (list_area, right) = split_detail(area);
     let s = &app.strings;
     let t = &app.theme;
-    let read = app.session.sim().read();
-    let status = &read.objectives().status;
+    let public = &app.team_view().public;
+    let status = &public.objectives;
     let items: Vec<ListItem> = app
         .scenario()
         .objectives
@@ -49,24 +49,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
 
     let [info, spark] = Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(right);
-    let view = app.view();
     let mut lines = vec![
         Line::from(Span::styled(
-            s.fmt("score", &[("n", &view.score().to_string())]),
+            s.fmt("score", &[("n", &public.score.to_string())]),
             t.fg(t.accent).add_modifier(Modifier::BOLD),
         )),
-        Line::from(s.fmt("public_trust", &[("n", &view.public_trust().to_string())])),
+        Line::from(s.fmt("public_trust", &[("n", &public.public_trust.to_string())])),
         Line::from(s.fmt(
             "alliance_trust",
-            &[("n", &view.alliance_trust().to_string())],
+            &[("n", &public.alliance_trust.to_string())],
         )),
-        Line::from(s.fmt("impact", &[("n", &view.impact().to_string())])),
+        Line::from(s.fmt("impact", &[("n", &public.impact.to_string())])),
     ];
-    if app.facilitator {
+    if let Some(truth) = app.truth() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(s.get("attackers"), t.fg(t.bad))));
         for (i, a) in app.scenario().attackers.iter().enumerate() {
-            let c = read.campaign(i as u16);
+            let Some(c) = truth.attackers.get(i) else {
+                continue;
+            };
             let name = app.text(&a.name).to_string();
             let text = if c.finished {
                 s.fmt("attacker_done", &[("name", &name)])

@@ -394,13 +394,15 @@ fn play(
     };
     let options = tui::PlayOptions {
         scenario,
-        seed,
         lang,
-        teams,
-        autosave,
-        resume,
-        parameters: sets,
-        load: opts.clone(),
+        start: crate::startup::StartOptions {
+            seed,
+            teams,
+            autosave,
+            resume,
+            parameters: sets,
+            load: opts.clone(),
+        },
     };
     match tui::play(options) {
         Ok(end) => {

@@ -12,6 +12,7 @@ pub mod report;
 pub mod scenario;
 pub mod session;
 pub mod sim;
+pub mod startup;
 pub mod store;
 pub mod sweep;
 pub mod time;

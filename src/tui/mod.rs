@@ -14,7 +14,7 @@ pub mod panels;
 pub mod theme;
 
 use std::io::{self, Stdout};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -30,9 +30,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::layout::Rect;
 
-use crate::scenario::load::{LoadOptions, load_scenario_arg};
-use crate::session::log::DEFAULT_MAX_LOG_BYTES;
-use crate::session::{Controller, Session};
+use crate::startup::{self, StartOptions};
 
 use app::App;
 use i18n::{Lang, Strings};
@@ -41,15 +39,10 @@ use theme::Theme;
 /// What `kizuna play` was asked for.
 #[derive(Debug, Clone)]
 pub struct PlayOptions {
+    /// A built-in id or a path; the picker asks when there is none.
     pub scenario: Option<String>,
-    pub seed: Option<u64>,
     pub lang: Lang,
-    pub teams: Vec<(String, Controller)>,
-    pub autosave: Option<PathBuf>,
-    pub resume: Option<PathBuf>,
-    /// `--set PATH=VALUE` parameters for a new session.
-    pub parameters: Vec<String>,
-    pub load: LoadOptions,
+    pub start: StartOptions,
 }
 
 /// How a session ended, for the message printed after the terminal is back.
@@ -58,18 +51,6 @@ pub struct PlayEnd {
     pub saved: Option<PathBuf>,
     pub seed: u64,
     pub save_error: Option<String>,
-}
-
-/// The default autosave file: `$XDG_STATE_HOME/kizuna/` or
-/// `~/.local/state/kizuna/`, named by scenario and seed.
-pub fn default_autosave(scenario: &str, seed: u64) -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state"))
-        })?;
-    Some(base.join("kizuna").join(format!("{scenario}-{seed}.ron")))
 }
 
 /// Restores the terminal; safe to call more than once.
@@ -126,28 +107,12 @@ fn signal_flag() -> Arc<AtomicBool> {
     flag
 }
 
-fn clock_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(1, |d| d.as_secs())
-}
-
 /// Runs `kizuna play`.
 pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
     let strings = Strings::new(opts.lang);
     let theme = Theme::from_env(std::env::var("NO_COLOR").ok().as_deref());
     // Load what can fail before the terminal changes, so errors print plainly.
-    let mut session = match &opts.resume {
-        Some(path) => {
-            let log = crate::store::read_log(path, DEFAULT_MAX_LOG_BYTES)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Some(
-                Session::resume(log)
-                    .map_err(|e| format!("cannot resume {}: {e}", path.display()))?,
-            )
-        }
-        None => None,
-    };
+    let mut session = startup::resume(&opts.start)?;
     let stop = signal_flag();
     let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
     if session.is_none() {
@@ -164,36 +129,13 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
                 }
             },
         };
-        let loaded = load_scenario_arg(&id, &opts.load)
-            .and_then(|l| crate::scenario::params::apply_all(&l, &opts.parameters))
-            .map_err(|e| {
-                restore_terminal();
-                format!("{e}")
-            })?;
-        if let Some(path) = &opts.autosave
-            && let Some(problem) = crate::store::overwrites_scenario(path, &id, &loaded)
-        {
-            restore_terminal();
-            return Err(format!("--autosave: {problem}"));
-        }
-        let controllers =
-            Session::controllers_for(&loaded.scenario, &opts.teams, Controller::Human)
-                .map_err(|e| e.to_string())?;
-        let seed = opts.seed.unwrap_or_else(clock_seed);
-        session = Some(Session::new(&loaded, seed, controllers, true));
+        session = Some(startup::new_session(&id, &opts.start).inspect_err(|_| restore_terminal())?);
     }
-    let session = session.expect("a session was made above");
+    let Some(session) = session else {
+        return Err("no session was started".to_string());
+    };
     let seed = session.log().seed;
-    let autosave = opts
-        .autosave
-        .clone()
-        .or_else(|| opts.resume.clone())
-        .or_else(|| default_autosave(&session.scenario().id, seed));
-    if let Some(dir) = autosave.as_deref().and_then(Path::parent)
-        && !dir.as_os_str().is_empty()
-    {
-        let _ = std::fs::create_dir_all(dir);
-    }
+    let autosave = startup::autosave_path(&opts.start, &session);
     let mut app = App::new(session, strings, theme);
     app.autosave = autosave.clone();
     app.save();

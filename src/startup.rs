@@ -1,0 +1,176 @@
+//! Starting a session for a front end: a new one from a scenario id or
+//! path with `--set` parameters, or one resumed from its log; and where it
+//! autosaves. The terminal UI uses this today and a server or a binding
+//! can use it tomorrow; the session itself never touches files.
+
+use std::path::{Path, PathBuf};
+
+use crate::scenario::load::{LoadOptions, load_scenario_arg};
+use crate::session::log::DEFAULT_MAX_LOG_BYTES;
+use crate::session::{Controller, Session};
+
+/// How to start: everything but the scenario's id, which a front end may
+/// ask for once it knows these.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    pub seed: Option<u64>,
+    /// (team id, controller) pairs; the other teams are played by people.
+    pub teams: Vec<(String, Controller)>,
+    pub autosave: Option<PathBuf>,
+    pub resume: Option<PathBuf>,
+    /// `--set PATH=VALUE` parameters for a new session.
+    pub parameters: Vec<String>,
+    pub load: LoadOptions,
+}
+
+/// The session resumed from `--resume`, if asked for: its log is read,
+/// replayed and every hash checked.
+pub fn resume(opts: &StartOptions) -> Result<Option<Session>, String> {
+    let Some(path) = &opts.resume else {
+        return Ok(None);
+    };
+    let log = crate::store::read_log(path, DEFAULT_MAX_LOG_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Session::resume(log)
+        .map(Some)
+        .map_err(|e| format!("cannot resume {}: {e}", path.display()))
+}
+
+/// A new session of scenario `id` (a built-in id or a path). The seed is
+/// the clock's when none is given; an autosave file that would overwrite
+/// one of the scenario's files is refused.
+pub fn new_session(id: &str, opts: &StartOptions) -> Result<Session, String> {
+    let loaded = load_scenario_arg(id, &opts.load)
+        .and_then(|l| crate::scenario::params::apply_all(&l, &opts.parameters))
+        .map_err(|e| format!("{e}"))?;
+    if let Some(path) = &opts.autosave
+        && let Some(problem) = crate::store::overwrites_scenario(path, id, &loaded)
+    {
+        return Err(format!("--autosave: {problem}"));
+    }
+    let controllers = Session::controllers_for(&loaded.scenario, &opts.teams, Controller::Human)
+        .map_err(|e| e.to_string())?;
+    let seed = opts.seed.unwrap_or_else(clock_seed);
+    Ok(Session::new(&loaded, seed, controllers, true))
+}
+
+/// Where the session autosaves: `--autosave`, else the log it resumed,
+/// else the default file for its scenario and seed. The folder is made if
+/// missing.
+pub fn autosave_path(opts: &StartOptions, session: &Session) -> Option<PathBuf> {
+    let path = opts
+        .autosave
+        .clone()
+        .or_else(|| opts.resume.clone())
+        .or_else(|| default_autosave(&session.scenario().id, session.log().seed));
+    if let Some(dir) = path.as_deref().and_then(Path::parent)
+        && !dir.as_os_str().is_empty()
+    {
+        // A failure shows when the first save is attempted.
+        let _ = std::fs::create_dir_all(dir);
+    }
+    path
+}
+
+/// The default autosave file: `$XDG_STATE_HOME/kizuna/` or
+/// `~/.local/state/kizuna/`, named by scenario and seed.
+pub fn default_autosave(scenario: &str, seed: u64) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state"))
+        })?;
+    Some(base.join("kizuna").join(format!("{scenario}-{seed}.ron")))
+}
+
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_session_takes_its_seed_parameters_and_controllers() {
+        let opts = StartOptions {
+            seed: Some(11),
+            teams: vec![(
+                "us".into(),
+                Controller::Policy(crate::policy::PolicyKind::Idle),
+            )],
+            parameters: vec!["turn_limit=5".into()],
+            ..StartOptions::default()
+        };
+        let session = match new_session("tutorial", &opts) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(session.log().seed, 11);
+        assert_eq!(session.scenario().turn_limit, 5);
+        assert_eq!(
+            session.controllers(),
+            &[
+                Controller::Human,
+                Controller::Policy(crate::policy::PolicyKind::Idle)
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_starts_say_what_is_wrong() {
+        let opts = StartOptions {
+            teams: vec![("mars".into(), Controller::Human)],
+            ..StartOptions::default()
+        };
+        let err = new_session("tutorial", &opts).err().unwrap_or_default();
+        assert!(err.contains("mars"), "{err}");
+        let err = new_session("no-such-scenario", &StartOptions::default())
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("no-such-scenario"), "{err}");
+        let opts = StartOptions {
+            resume: Some(PathBuf::from("/nonexistent/kizuna.ron")),
+            ..StartOptions::default()
+        };
+        let err = resume(&opts).err().unwrap_or_default();
+        assert!(err.contains("/nonexistent/kizuna.ron"), "{err}");
+    }
+
+    #[test]
+    fn the_autosave_is_the_flag_then_the_resumed_log_then_the_default() {
+        let session = match new_session(
+            "tutorial",
+            &StartOptions {
+                seed: Some(3),
+                ..StartOptions::default()
+            },
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let flag = dir.path().join("a").join("flag.ron");
+        let resumed = dir.path().join("resumed.ron");
+        let opts = StartOptions {
+            autosave: Some(flag.clone()),
+            resume: Some(resumed.clone()),
+            ..StartOptions::default()
+        };
+        assert_eq!(autosave_path(&opts, &session), Some(flag.clone()));
+        assert!(dir.path().join("a").is_dir(), "the folder is made");
+        let opts = StartOptions {
+            resume: Some(resumed.clone()),
+            ..StartOptions::default()
+        };
+        assert_eq!(autosave_path(&opts, &session), Some(resumed));
+        let default = autosave_path(&StartOptions::default(), &session);
+        assert!(
+            default.is_none_or(|p| p.ends_with("kizuna/tutorial-3.ron")),
+            "named by scenario and seed"
+        );
+    }
+}

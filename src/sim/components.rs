@@ -133,5 +133,4 @@ pub struct ActionInProgress {
     pub decision: Decision,
     pub staff: u32,
     pub started: u32,
-    pub turns_left: u32,
 }

@@ -11,6 +11,7 @@
 use bevy_ecs::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::agenda::Agenda;
 use super::components::*;
 use super::decision::{Action, Decision};
 use super::knowledge::{Facts, KnownCompromise, KnownEviction, Lead};
@@ -182,22 +183,25 @@ pub fn state_hash(world: &mut World) -> u64 {
         enc.u32(*since);
         enc.bool(*detected);
     }
-    let actions = &world.resource::<Actions>().running;
-    enc.len(actions.len());
-    for ActionInProgress {
-        decision: d,
-        staff,
-        started,
+    // The agenda: actions, then messages, each in the order scheduled.
+    // Injects waiting on another follow from `InjectsFired`, hashed later.
+    let agenda = world.resource::<Agenda>();
+    enc.len(agenda.actions().count());
+    for (
+        ActionInProgress {
+            decision: d,
+            staff,
+            started,
+        },
         turns_left,
-    } in actions
+    ) in agenda.actions()
     {
         decision(&mut enc, d);
         enc.u32(*staff);
         enc.u32(*started);
-        enc.u32(*turns_left);
+        enc.u32(turns_left);
     }
-    let mailbox = &world.resource::<Mailbox>().0;
-    enc.len(mailbox.len());
+    enc.len(agenda.messages().count());
     for IntelMessage {
         from,
         to,
@@ -206,7 +210,7 @@ pub fn state_hash(world: &mut World) -> u64 {
         sent,
         arrives,
         report,
-    } in mailbox
+    } in agenda.messages()
     {
         enc.u16(*from);
         enc.u16(*to);

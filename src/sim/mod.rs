@@ -2,6 +2,7 @@
 //! whose nine phases run in a fixed order every turn. It knows nothing of
 //! terminals, files or command-line flags.
 
+pub mod agenda;
 pub mod components;
 pub mod decision;
 pub mod event;

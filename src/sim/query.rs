@@ -19,7 +19,7 @@ pub struct SimRead<'w> {
     scenario: &'w Scenario,
     clock: &'w Clock,
     politics: &'w Politics,
-    actions: &'w Actions,
+    agenda: &'w super::agenda::Agenda,
     ownership: &'w Ownership,
     availability: &'w AvailabilityMap,
     metrics: &'w Metrics,
@@ -36,7 +36,7 @@ impl<'w> SimRead<'w> {
             scenario: &world.resource::<Rules>().0,
             clock: world.resource::<Clock>(),
             politics: world.resource::<Politics>(),
-            actions: world.resource::<Actions>(),
+            agenda: world.resource::<super::agenda::Agenda>(),
             ownership: world.resource::<Ownership>(),
             availability: world.resource::<AvailabilityMap>(),
             metrics: world.resource::<Metrics>(),
@@ -97,11 +97,9 @@ impl<'w> SimRead<'w> {
     pub fn objectives(&self) -> &'w Objectives {
         self.objectives
     }
-    pub fn actions(&self) -> &'w [ActionInProgress] {
-        &self.actions.running
-    }
-    pub fn mailbox(&self) -> &'w [IntelMessage] {
-        &self.world.resource::<Mailbox>().0
+    /// Everything scheduled for later turns.
+    pub fn agenda(&self) -> &'w super::agenda::Agenda {
+        self.agenda
     }
     pub fn ownership(&self) -> &'w Ownership {
         self.ownership
@@ -210,7 +208,7 @@ impl CheckState for WorldCheck<'_> {
             .any(|(i, v)| v.patchable && i < 64 && patched & (1 << i) == 0)
     }
     fn in_progress(&self, decision: &Decision) -> bool {
-        self.started.contains(decision) || self.read.actions.contains(decision)
+        self.started.contains(decision) || self.read.agenda.in_progress(decision)
     }
     fn alert_level(&self) -> u8 {
         self.read.politics().alert_level

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::model::{AttackerIdx, OrgIdx, Scenario};
 
-use super::components::{ActionInProgress, IntelMessage};
 use super::decision::{Decision, Refusal};
 use super::event::Event;
 use super::overrides::Override;
@@ -145,44 +144,6 @@ pub struct InjectsFired(pub Vec<Option<u32>>);
 /// First turn each decision kind was started, by `DecisionKind as usize`.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct DecisionsTaken(pub Vec<Option<u32>>);
-
-/// Actions in progress, in start order, with a sorted index of their
-/// decisions so "is this already running?" costs a lookup, not a scan.
-#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
-pub struct Actions {
-    pub running: Vec<ActionInProgress>,
-    pub index: std::collections::BTreeSet<Decision>,
-}
-
-impl Actions {
-    pub fn start(&mut self, action: ActionInProgress) {
-        self.index.insert(action.decision.clone());
-        self.running.push(action);
-    }
-
-    pub fn contains(&self, decision: &Decision) -> bool {
-        self.index.contains(decision)
-    }
-
-    /// Counts every action down a turn and hands back those that finish.
-    pub fn tick(&mut self) -> Vec<ActionInProgress> {
-        let done: Vec<ActionInProgress> = self
-            .running
-            .extract_if(.., |a| {
-                a.turns_left = a.turns_left.saturating_sub(1);
-                a.turns_left == 0
-            })
-            .collect();
-        for a in &done {
-            self.index.remove(&a.decision);
-        }
-        done
-    }
-}
-
-/// Messages in transit, in send order.
-#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
-pub struct Mailbox(pub Vec<IntelMessage>);
 
 /// Availability of every asset after the cascade, by asset index; a plain
 /// array so phases and policies can read it without queries.

@@ -127,8 +127,7 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     world.insert_resource(Metrics::default());
     world.insert_resource(InjectsFired(vec![None; scenario.injects.len()]));
     world.insert_resource(DecisionsTaken(vec![None; DecisionKind::ALL.len()]));
-    world.insert_resource(Actions::default());
-    world.insert_resource(Mailbox::default());
+    world.insert_resource(super::agenda::Agenda::default());
     world.insert_resource(AvailabilityMap(
         scenario.assets.iter().map(|a| a.availability).collect(),
     ));

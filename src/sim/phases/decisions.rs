@@ -5,6 +5,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::Backups;
+use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::decision::{self, Action};
 use crate::sim::event::Event;
@@ -68,12 +69,14 @@ pub fn start_decisions(world: &mut World) {
             .0
             .get_mut(kind as usize)
             .map(|t| t.get_or_insert(turn));
-        world.resource_mut::<Actions>().start(ActionInProgress {
-            decision: d.clone(),
-            staff,
-            started: turn,
-            turns_left: turns,
-        });
+        world.resource_mut::<Agenda>().start_action(
+            ActionInProgress {
+                decision: d.clone(),
+                staff,
+                started: turn,
+            },
+            turns,
+        );
         world
             .resource_mut::<TurnLog>()
             .push(Event::DecisionStarted { decision: d, turns });

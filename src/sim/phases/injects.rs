@@ -4,6 +4,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{DecisionKind, OrgIdx, Trigger};
+use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::event::Event;
 use crate::sim::overrides::Change;
@@ -105,10 +106,20 @@ pub fn fire_injects(world: &mut World) {
     let turn = world.resource::<Clock>().turn;
     for (i, inject) in rules.injects.iter().enumerate() {
         let fired = &world.resource::<InjectsFired>().0;
-        if fired[i].is_some() || !triggered(world, fired, &inject.trigger, turn) {
+        if fired[i].is_some() || !triggered(world, i as u32, &inject.trigger, turn) {
             continue;
         }
         world.resource_mut::<InjectsFired>().0[i] = Some(turn);
+        let mut agenda = world.resource_mut::<Agenda>();
+        agenda.drop_inject(i as u32);
+        // Injects that follow this one fall due after their delay.
+        for (j, next) in rules.injects.iter().enumerate() {
+            if let Trigger::AfterInject { inject, delay } = next.trigger
+                && inject as usize == i
+            {
+                agenda.schedule_inject(j as u32, turn + delay);
+            }
+        }
         for effect in &inject.effects {
             effects::apply(world, effect);
         }
@@ -120,7 +131,7 @@ pub fn fire_injects(world: &mut World) {
 }
 
 /// Triggers read the state left by the previous turn.
-fn triggered(world: &World, fired: &[Option<u32>], trigger: &Trigger, turn: u32) -> bool {
+fn triggered(world: &World, index: u32, trigger: &Trigger, turn: u32) -> bool {
     match trigger {
         Trigger::AtTurn(t) => turn >= *t,
         Trigger::AssetBelow {
@@ -139,9 +150,7 @@ fn triggered(world: &World, fired: &[Option<u32>], trigger: &Trigger, turn: u32)
                 .is_some_and(|c| c.stage + 1 >= *stage || c.finished)
         }
         Trigger::DecisionTaken(kind) => decision_taken(world, *kind),
-        Trigger::AfterInject { inject, delay } => {
-            fired[*inject as usize].is_some_and(|fired| turn >= fired + delay)
-        }
+        Trigger::AfterInject { .. } => world.resource::<Agenda>().inject_due(index, turn),
     }
 }
 

@@ -11,6 +11,7 @@ use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{Nation, OrgIdx, OrganisationKind, Scenario};
 use crate::sim::Phase;
+use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::decision::Tlp;
 use crate::sim::event::Event;
@@ -92,7 +93,7 @@ pub fn send(
     arrives: u32,
     report: bool,
 ) {
-    world.resource_mut::<Mailbox>().0.push(IntelMessage {
+    world.resource_mut::<Agenda>().send(IntelMessage {
         from,
         to,
         tlp,
@@ -105,17 +106,10 @@ pub fn send(
 
 pub fn deliver_messages(world: &mut World) {
     let clock = *world.resource::<Clock>();
-    let due: Vec<IntelMessage> = {
-        let mut mailbox = world.resource_mut::<Mailbox>();
-        if !mailbox.0.iter().any(|m| m.arrives <= clock.turn) {
-            return;
-        }
-        let (due, waiting) = std::mem::take(&mut mailbox.0)
-            .into_iter()
-            .partition(|m| m.arrives <= clock.turn);
-        mailbox.0 = waiting;
-        due
-    };
+    let due = world.resource_mut::<Agenda>().take_messages(clock.turn);
+    if due.is_empty() {
+        return;
+    }
     let rules = world.resource::<Rules>().0.clone();
     let orgs = world.resource::<Index>().orgs.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Intel.stream());

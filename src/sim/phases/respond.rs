@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario};
 use crate::sim::Phase;
+use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::decision::{Action, Decision};
 use crate::sim::event::Event;
@@ -17,11 +18,11 @@ pub fn complete_actions(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
 ) {
-    if world.resource::<Actions>().running.is_empty() {
+    let clock = *world.resource::<Clock>();
+    let finished = world.resource_mut::<Agenda>().take_actions(clock.turn);
+    if finished.is_empty() {
         return;
     }
-    let finished = world.resource_mut::<Actions>().tick();
-    let clock = *world.resource::<Clock>();
     let rules = world.resource::<Rules>().0.clone();
     let orgs = world.resource::<Index>().orgs.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Respond.stream());
@@ -140,7 +141,10 @@ fn take_effect(
                     report: false,
                 })
                 .collect();
-            world.resource_mut::<Mailbox>().0.extend(messages);
+            let mut agenda = world.resource_mut::<Agenda>();
+            for m in messages {
+                agenda.send(m);
+            }
         }
         Action::RequestAssistance { from } => lend_staff(world, rules, *from, org),
         Action::PublicStatement => {

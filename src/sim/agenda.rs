@@ -174,7 +174,10 @@ mod tests {
         assert!(agenda.in_progress(&action(1, 3).decision));
         // The one-turn action finishes the turn it starts.
         assert_eq!(agenda.take_actions(3), vec![action(2, 3)]);
-        assert_eq!(agenda.actions().map(|(_, left)| left).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(
+            agenda.actions().map(|(_, left)| left).collect::<Vec<_>>(),
+            vec![2]
+        );
         assert!(agenda.take_actions(4).is_empty());
         assert_eq!(agenda.take_actions(5), vec![action(1, 3)]);
         assert!(!agenda.in_progress(&action(1, 3).decision));

@@ -1,84 +1,136 @@
 //! Phase 2, decisions: each submitted decision is checked (capacity,
-//! authority, prerequisites); legal ones start as actions in progress and
-//! hold their staff, refused ones are reported with the reason.
+//! authority, prerequisites) against the world as the earlier ones of the
+//! turn leave it, executed into an event — started, with how many turns it
+//! takes, or refused, with the reason — and the event applied (`apply`).
 
 use bevy_ecs::prelude::*;
 
+use crate::scenario::Scenario;
 use crate::scenario::model::Backups;
-use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
-use crate::sim::decision::{self, Action};
+use crate::sim::decision::{self, Action, Decision, Refusal};
 use crate::sim::event::Event;
 use crate::sim::query::WorldCheck;
 use crate::sim::resources::*;
 
-use super::effects;
+use super::apply;
 
-pub fn start_decisions(world: &mut World) {
+pub fn start_decisions(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+) {
     let decisions = std::mem::take(&mut world.resource_mut::<TurnInput>().decisions);
     if decisions.is_empty() {
         return;
     }
     let rules = world.resource::<Rules>().0.clone();
-    let turn = world.resource::<Clock>().turn;
-    // Every decision is checked against the world as the earlier ones of
-    // this turn leave it: their staff held, their actions running.
-    let verdicts: Vec<Result<u32, decision::Refusal>> = {
-        let mut check = WorldCheck::new(world);
-        decisions
-            .iter()
-            .map(|d| {
-                decision::check(&check, d, 0)?;
-                let staff = decision::staff_cost(&rules, d);
-                check.start(d, staff);
-                Ok(staff)
-            })
-            .collect()
-    };
+    let verdicts = check(world, &rules, &decisions);
     for (d, verdict) in decisions.into_iter().zip(verdicts) {
-        let staff = match verdict {
-            Ok(staff) => staff,
-            Err(reason) => {
-                let mut log = world.resource_mut::<TurnLog>();
-                log.refused.push((d.clone(), reason.clone()));
-                log.push(Event::DecisionRefused {
-                    decision: d,
-                    reason,
-                });
-                continue;
+        let event = execute(&rules, d, verdict);
+        if let Event::DecisionRefused { decision, reason } = &event {
+            world
+                .resource_mut::<TurnLog>()
+                .refused
+                .push((decision.clone(), reason.clone()));
+        }
+        apply::apply(world, compromises, &event);
+        world.resource_mut::<TurnLog>().push(event);
+    }
+}
+
+/// Every decision checked in order, each against the world as the ones
+/// before it leave it: their staff held, their actions running.
+fn check(world: &World, rules: &Scenario, decisions: &[Decision]) -> Vec<Result<(), Refusal>> {
+    let mut check = WorldCheck::new(world);
+    decisions
+        .iter()
+        .map(|d| {
+            decision::check(&check, d, 0)?;
+            check.start(d, decision::staff_cost(rules, d));
+            Ok(())
+        })
+        .collect()
+}
+
+/// A checked decision as an event: started, taking the decision's
+/// duration (a restore takes as long as its backups need), or refused.
+fn execute(rules: &Scenario, d: Decision, verdict: Result<(), Refusal>) -> Event {
+    if let Err(reason) = verdict {
+        return Event::DecisionRefused {
+            decision: d,
+            reason,
+        };
+    }
+    let spec = &rules.decision(d.action.kind()).spec;
+    let turns = match d.action {
+        Action::Restore { asset } => match rules.assets[asset as usize].backups {
+            Backups::Online { restore_turns } | Backups::Offline { restore_turns } => {
+                spec.duration.max(restore_turns)
+            }
+            Backups::None => spec.duration,
+        },
+        _ => spec.duration,
+    }
+    .max(1);
+    Event::DecisionStarted { decision: d, turns }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::{LoadOptions, load_builtin};
+
+    fn tutorial() -> std::sync::Arc<Scenario> {
+        match load_builtin("tutorial", &LoadOptions::default()) {
+            Ok(l) => l.scenario,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refused_decision_executes_into_its_refusal() {
+        let rules = tutorial();
+        let d = Decision {
+            org: 0,
+            action: Action::RaiseAlert,
+        };
+        let event = execute(&rules, d.clone(), Err(Refusal::AlertAtMaximum));
+        assert_eq!(
+            event,
+            Event::DecisionRefused {
+                decision: d,
+                reason: Refusal::AlertAtMaximum
+            }
+        );
+    }
+
+    #[test]
+    fn a_restore_takes_as_long_as_its_backups_need() {
+        let rules = tutorial();
+        let turns = |backups: fn(&Backups) -> bool| {
+            let (i, asset) = rules
+                .assets
+                .iter()
+                .enumerate()
+                .find(|(_, a)| backups(&a.backups))
+                .expect("the tutorial has such an asset");
+            let d = Decision {
+                org: asset.owner,
+                action: Action::Restore { asset: i as u32 },
+            };
+            match execute(&rules, d, Ok(())) {
+                Event::DecisionStarted { turns, .. } => turns,
+                other => panic!("{other:?}"),
             }
         };
-        let kind = d.action.kind();
-        let spec = &rules.decision(kind).spec;
-        let turns = match d.action {
-            Action::Restore { asset } => match rules.assets[asset as usize].backups {
-                Backups::Online { restore_turns } | Backups::Offline { restore_turns } => {
-                    spec.duration.max(restore_turns)
-                }
-                Backups::None => spec.duration,
-            },
-            _ => spec.duration,
-        }
-        .max(1);
-        let org = effects::org_entity(world, d.org);
-        if let Some(mut s) = world.get_mut::<Staff>(org) {
-            s.committed += staff;
-        }
-        world
-            .resource_mut::<DecisionsTaken>()
-            .0
-            .get_mut(kind as usize)
-            .map(|t| t.get_or_insert(turn));
-        world.resource_mut::<Agenda>().start_action(
-            ActionInProgress {
-                decision: d.clone(),
-                staff,
-                started: turn,
-            },
-            turns,
-        );
-        world
-            .resource_mut::<TurnLog>()
-            .push(Event::DecisionStarted { decision: d, turns });
+        let usual = rules
+            .decision(crate::scenario::model::DecisionKind::Restore)
+            .spec
+            .duration;
+        // Offline backups in the tutorial take four turns to bring back.
+        let offline = turns(|b| matches!(b, Backups::Offline { .. }));
+        assert_eq!(offline, usual.max(4));
+        let online = turns(|b| matches!(b, Backups::Online { .. }));
+        assert_eq!(online, usual.max(3));
     }
 }

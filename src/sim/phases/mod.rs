@@ -1,5 +1,6 @@
 //! One file per phase; each reads top to bottom as the rule it implements.
 
+pub mod apply;
 pub mod attack;
 pub mod cascade;
 pub mod decisions;

@@ -1,0 +1,362 @@
+//! Apply: what a decision's events do to the world, in one place. A
+//! decision is checked and executed into an event by its phase (started
+//! or refused in phase 2; succeeded or failed in phase 5); the event is
+//! applied here, then logged. The consequences an effect has of its own
+//! (a statement made, assistance arriving) are logged as they happen.
+
+use bevy_ecs::prelude::*;
+
+use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario};
+use crate::sim::agenda::Agenda;
+use crate::sim::components::*;
+use crate::sim::decision::{self, Action, Decision};
+use crate::sim::event::Event;
+use crate::sim::resources::*;
+
+use super::{effects, intel};
+
+/// Applies one event of a decision. Events that are not a decision's
+/// change nothing here.
+pub fn apply(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    event: &Event,
+) {
+    let rules = world.resource::<Rules>().0.clone();
+    let turn = world.resource::<Clock>().turn;
+    match event {
+        Event::DecisionStarted { decision: d, turns } => {
+            let staff = decision::staff_cost(&rules, d);
+            hold_staff(world, d.org, staff as i64);
+            let kind = d.action.kind();
+            if let Some(first) = world
+                .resource_mut::<DecisionsTaken>()
+                .0
+                .get_mut(kind as usize)
+            {
+                first.get_or_insert(turn);
+            }
+            world.resource_mut::<Agenda>().start_action(
+                ActionInProgress {
+                    decision: d.clone(),
+                    staff,
+                    started: turn,
+                },
+                *turns,
+            );
+        }
+        Event::ActionFailed { decision: d } => release(world, &rules, d),
+        Event::ActionSucceeded { decision: d } => {
+            release(world, &rules, d);
+            take_effect(world, &rules, compromises, d, turn);
+        }
+        _ => {}
+    }
+}
+
+/// A finished action gives its staff back.
+fn release(world: &mut World, rules: &Scenario, d: &Decision) {
+    let staff = decision::staff_cost(rules, d);
+    hold_staff(world, d.org, -(staff as i64));
+}
+
+fn hold_staff(world: &mut World, org: OrgIdx, by: i64) {
+    let e = effects::org_entity(world, org);
+    if let Some(mut s) = world.get_mut::<Staff>(e) {
+        s.committed = (i64::from(s.committed) + by).clamp(0, i64::from(u32::MAX)) as u32;
+    }
+}
+
+fn take_effect(
+    world: &mut World,
+    rules: &Scenario,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    decision: &Decision,
+    turn: u32,
+) {
+    let org = decision.org;
+    let t = &rules.tuning;
+    match &decision.action {
+        Action::Monitor { asset } => with_defences(world, *asset, |d| {
+            d.monitoring = (d.monitoring.saturating_add(t.monitor_step)).min(1000)
+        }),
+        Action::Hunt { asset } => {
+            with_defences(world, *asset, |d| d.hunt_bp = t.hunt_bp);
+            world.resource_mut::<Hunts>().0.push(*asset);
+        }
+        Action::Isolate { asset } => {
+            with_defences(world, *asset, |d| d.isolated = true);
+            effects::mark_cascade(world, *asset);
+        }
+        Action::Patch { asset } => {
+            let n = rules.assets[*asset as usize].vulnerabilities.len().min(64);
+            let mask = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+            let patchable: u64 = rules.assets[*asset as usize]
+                .vulnerabilities
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, v)| v.patchable)
+                .fold(0, |m, (i, _)| m | (1 << i));
+            with_defences(world, *asset, |d| d.patched |= patchable & mask);
+        }
+        Action::Restore { asset } => {
+            let e = effects::asset_entity(world, *asset);
+            if let Some(mut h) = world.get_mut::<Health>(e) {
+                h.own_availability = 1000;
+                h.integrity = 1000;
+            }
+            with_defences(world, *asset, |d| d.isolated = false);
+            effects::mark_cascade(world, *asset);
+            evict(world, compromises, org, *asset, |_| true);
+        }
+        Action::ResetCredentials { asset } => {
+            // Stolen credentials stop working: footholds are lost, and
+            // administrative control falls back to a foothold.
+            for (e, c) in super::sorted_compromises(world, compromises) {
+                if c.asset != *asset {
+                    continue;
+                }
+                if c.level >= 2 {
+                    if let Some(mut comp) = world.get_mut::<Compromise>(e) {
+                        comp.level = 1;
+                    }
+                } else {
+                    world.despawn(e);
+                    cleaned(world, org, *asset, c.attacker);
+                }
+            }
+        }
+        Action::ShareIntel { to, tlp } => {
+            let liaison = world.resource::<Politics>().liaison;
+            let Some((knowledge, trust)) = world
+                .get_entity(effects::org_entity(world, org))
+                .ok()
+                .and_then(|e| Some((e.get::<Knowledge>()?, e.get::<Trust>()?)))
+            else {
+                return;
+            };
+            let facts = std::sync::Arc::new(knowledge.0.for_tlp(*tlp));
+            let messages: Vec<IntelMessage> = to
+                .iter()
+                .filter(|&&recipient| recipient != org)
+                .map(|&recipient| IntelMessage {
+                    from: org,
+                    to: recipient,
+                    tlp: *tlp,
+                    facts: facts.clone(),
+                    sent: turn,
+                    arrives: turn
+                        + intel::delay_from(rules, liaison, Some(&trust.0), org, recipient),
+                    report: false,
+                })
+                .collect();
+            let mut agenda = world.resource_mut::<Agenda>();
+            for m in messages {
+                agenda.send(m);
+            }
+        }
+        Action::RequestAssistance { from } => lend_staff(world, rules, *from, org),
+        Action::PublicStatement => {
+            world
+                .resource_mut::<Politics>()
+                .first_statement
+                .get_or_insert(turn);
+            let knows = team_knows_compromise(world, rules, org);
+            let delta = if knows {
+                t.statement_informed_public_trust
+            } else {
+                t.statement_uninformed_public_trust
+            };
+            effects::public_trust(world, i32::from(delta));
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::PublicStatement { org });
+        }
+        Action::AttributePublicly { attacker } => {
+            let named = world
+                .get::<Knowledge>(effects::org_entity(world, org))
+                .and_then(|k| k.0.best_attribution(*attacker).map(|(n, _)| n.to_string()));
+            let Some(named) = named else { return };
+            let correct = named == rules.attackers[*attacker as usize].sponsor;
+            world.resource_mut::<Politics>().attributions.push((
+                *attacker,
+                named.clone(),
+                turn,
+                correct,
+            ));
+            let (alliance, public) = if correct {
+                (
+                    t.attribution_correct_alliance_trust,
+                    t.attribution_correct_public_trust,
+                )
+            } else {
+                (
+                    t.attribution_wrong_alliance_trust,
+                    t.attribution_wrong_public_trust,
+                )
+            };
+            effects::alliance_trust(world, i32::from(alliance));
+            effects::public_trust(world, i32::from(public));
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::PublicAttribution {
+                    org,
+                    attacker: *attacker,
+                    named,
+                    correct,
+                });
+        }
+        Action::Takedown { attacker } => {
+            remove_infrastructure(world, *attacker, u32::from(t.takedown_servers))
+        }
+        Action::ActiveDefence { attacker } => {
+            remove_infrastructure(world, *attacker, u32::from(t.active_defence_servers));
+            // Intrusive measures cost civil-liberties goodwill, above all
+            // when the government operates (the public is Japan's).
+            let home = rules.organisations[org as usize].nation == Nation::Japan;
+            let cost = if home {
+                t.active_defence_public_trust
+            } else {
+                t.allied_active_defence_public_trust
+            };
+            effects::public_trust(world, i32::from(cost));
+        }
+        Action::RaiseAlert => {
+            let level = {
+                let mut p = world.resource_mut::<Politics>();
+                p.alert_level = (p.alert_level + 1).min(crate::sim::decision::MAX_ALERT_LEVEL);
+                p.alert_level
+            };
+            effects::public_trust(world, i32::from(t.alert_public_trust));
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::AlertRaised { level });
+        }
+        Action::ConsultArticle5 => {
+            let threshold = rules.escalation_threshold();
+            let premature = world.resource::<Metrics>().peak_impact < threshold;
+            world.resource_mut::<Politics>().article5_turn = Some(turn);
+            if premature {
+                effects::public_trust(world, i32::from(t.article5_premature_public_trust));
+            } else {
+                effects::alliance_trust(world, i32::from(t.article5_timely_alliance_trust));
+            }
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::Article5Consulted { org, premature });
+        }
+        Action::Liaison => {
+            // The trust bonus between the allies is applied where trust is
+            // read (`intel::trust`), not written pair by pair.
+            world.resource_mut::<Politics>().liaison = true;
+            effects::alliance_trust(world, i32::from(t.liaison_alliance_trust));
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::LiaisonOpened { org });
+        }
+    }
+}
+
+fn with_defences(world: &mut World, asset: AssetIdx, f: impl FnOnce(&mut Defences)) {
+    let e = effects::asset_entity(world, asset);
+    if let Some(mut d) = world.get_mut::<Defences>(e) {
+        f(&mut d);
+    }
+}
+
+fn evict(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    by: OrgIdx,
+    asset: AssetIdx,
+    which: impl Fn(&Compromise) -> bool,
+) {
+    for (e, c) in super::sorted_compromises(world, compromises) {
+        if c.asset == asset && which(&c) {
+            world.despawn(e);
+            cleaned(world, by, asset, c.attacker);
+        }
+    }
+}
+
+/// The attacker is out of the asset: the acting organisation's team and the
+/// owner know it is clean, so a later return can be detected afresh.
+fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx) {
+    let rules = world.resource::<Rules>().0.clone();
+    let mut told: Vec<OrgIdx> = match rules.organisations[by as usize].team {
+        Some(team) => rules.teams[team as usize].organisations.clone(),
+        None => vec![by],
+    };
+    told.push(rules.assets[asset as usize].owner);
+    told.sort_unstable();
+    told.dedup();
+    effects::intrusion_ended(world, &told, asset, attacker);
+}
+
+/// A share of the lender's capacity moves over, for the rest of the scenario.
+fn lend_staff(world: &mut World, rules: &Scenario, from: OrgIdx, to: OrgIdx) {
+    let t = &rules.tuning;
+    if world.resource::<AssistanceSent>().0.has(from, to) {
+        return;
+    }
+    let lender = effects::org_entity(world, from);
+    let lent = match world.get_mut::<Staff>(lender) {
+        Some(mut s) => {
+            let lent = crate::sim::decision::assistance_size(rules, from, s.available());
+            s.capacity -= lent;
+            lent
+        }
+        None => 0,
+    };
+    if lent == 0 {
+        return;
+    }
+    world.resource_mut::<AssistanceSent>().0.insert(from, to);
+    let borrower = effects::org_entity(world, to);
+    if let Some(mut s) = world.get_mut::<Staff>(borrower) {
+        s.capacity += lent;
+    }
+    effects::change_trust(world, from, to, i32::from(t.assistance_trust));
+    effects::change_trust(world, to, from, i32::from(t.assistance_trust));
+    world
+        .resource_mut::<TurnLog>()
+        .push(Event::AssistanceArrived {
+            from,
+            to,
+            staff: lent,
+        });
+}
+
+fn remove_infrastructure(world: &mut World, attacker: u16, servers: u32) {
+    let e = world.resource::<Index>().attackers[attacker as usize];
+    let remaining = match world.get_mut::<Campaign>(e) {
+        Some(mut c) => {
+            c.infrastructure = c.infrastructure.saturating_sub(servers);
+            c.infrastructure
+        }
+        None => return,
+    };
+    world
+        .resource_mut::<TurnLog>()
+        .push(Event::InfrastructureRemoved {
+            attacker,
+            remaining,
+        });
+}
+
+fn team_knows_compromise(world: &World, rules: &Scenario, org: OrgIdx) -> bool {
+    let index = world.resource::<Index>();
+    let knows = |o: OrgIdx| {
+        world
+            .get::<Knowledge>(index.orgs[o as usize])
+            .is_some_and(|k| !k.0.compromises.is_empty())
+    };
+    match rules.organisations[org as usize].team {
+        Some(team) => rules.teams[team as usize]
+            .organisations
+            .iter()
+            .any(|&o| knows(o)),
+        None => knows(org),
+    }
+}

@@ -1,8 +1,10 @@
 //! Kizuna: a tabletop cyber-incident exercise simulator for the Japan–US alliance.
 //!
 //! Layers, bottom up: `scenario` (files → checked data), `sim` (the seeded
-//! ECS world), `session` (turn loop, log, replay, views), `policy`
-//! (computer players), `report` and `cli` (presentation).
+//! ECS world), `perspective` (what one team may know), `policy` (computer
+//! players), `session` (the table of seats, owned views, turn loop, log,
+//! replay), `startup` and `store` (files), then the front ends: `tui`,
+//! `cli`, `sweep`, `report`. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 
 pub mod cli;

@@ -1,6 +1,7 @@
 //! A session: the turn loop around the simulation. It gathers each team's
 //! decisions (from people or policies), steps the world, keeps the log,
-//! rewinds and branches, and builds each viewer's view. No terminal, no
+//! rewinds and branches. People reach it only through the table
+//! (`table.rs`), which builds each seat's view (`view.rs`). No terminal, no
 //! files of its own.
 
 pub mod i18n;

@@ -1,5 +1,5 @@
 //! Events: what happened in a turn, for the log, the report and the UI.
-//! Who may see each one is decided in `session::view`, not here.
+//! Who may see each one is decided in `perspective::visible`, not here.
 
 use serde::{Deserialize, Serialize};
 

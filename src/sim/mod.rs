@@ -6,6 +6,8 @@ pub mod agenda;
 pub mod components;
 pub mod decision;
 pub mod event;
+#[cfg(test)]
+mod fixture;
 pub mod hash;
 pub mod knowledge;
 pub mod overrides;

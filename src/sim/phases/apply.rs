@@ -360,3 +360,57 @@ fn team_knows_compromise(world: &World, rules: &Scenario, org: OrgIdx) -> bool {
         None => knows(org),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn isolation_caps_availability_and_restore_evicts() {
+        let s = fixture();
+        let ids = Ids(s.clone());
+        let mut sim = Sim::new(s.clone(), 3);
+        let op = ids.org("op");
+        let mail = ids.asset("mail");
+        let dc = ids.asset("dc");
+        // Isolation can fail its roll; try until it takes.
+        let isolate = Decision {
+            org: op,
+            action: Action::Isolate { asset: mail },
+        };
+        for _ in 0..8 {
+            if sim.read().defences(mail).isolated {
+                break;
+            }
+            step(&mut sim, vec![isolate.clone()]);
+        }
+        assert!(sim.read().defences(mail).isolated);
+        assert_eq!(
+            sim.read().availability()[mail as usize],
+            crate::sim::phases::cascade::ISOLATED_CAP
+        );
+        // Wipe the domain controller by hand, then restore it from backups.
+        override_turn(
+            &mut sim,
+            Change::SetAvailability {
+                asset: dc,
+                availability: 0,
+            },
+        );
+        assert_eq!(sim.read().availability()[dc as usize], 0);
+        step(
+            &mut sim,
+            vec![Decision {
+                org: op,
+                action: Action::Restore { asset: dc },
+            }],
+        );
+        step(&mut sim, vec![]);
+        let restored = (0..3).any(|_| {
+            step(&mut sim, vec![]);
+            sim.read().availability()[dc as usize] == 1000
+        }) || sim.read().availability()[dc as usize] == 1000;
+        assert!(restored);
+        assert!(sim.read().compromises().iter().all(|c| c.asset != dc));
+    }
+}

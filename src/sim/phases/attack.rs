@@ -488,3 +488,32 @@ fn deface(
     }
     !targets.is_empty()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn the_attacker_gets_in_steals_and_wipes_when_nobody_answers() {
+        let s = fixture();
+        let ids = Ids(s.clone());
+        let mut sim = Sim::new(s.clone(), 3);
+        let mut stolen = 0;
+        let mut wiped = false;
+        for _ in 0..16 {
+            let out = step(&mut sim, vec![]);
+            for e in &out.events {
+                match e {
+                    Event::RecordsStolen { count, .. } => stolen += count,
+                    Event::AssetWiped { asset, .. } => wiped |= *asset == ids.asset("dc"),
+                    _ => {}
+                }
+            }
+        }
+        assert!(stolen > 0);
+        assert_eq!(sim.read().metrics().records_lost, stolen);
+        assert!(wiped, "the campaign reaches its destroy stage");
+        // The web site depends on the wiped domain controller.
+        assert!(sim.read().availability()[ids.asset("web") as usize] < 500);
+    }
+}

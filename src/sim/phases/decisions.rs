@@ -79,6 +79,7 @@ fn execute(rules: &Scenario, d: Decision, verdict: Result<(), Refusal>) -> Event
 mod tests {
     use super::*;
     use crate::scenario::load::{LoadOptions, load_builtin};
+    use crate::sim::fixture::*;
 
     fn tutorial() -> std::sync::Arc<Scenario> {
         match load_builtin("tutorial", &LoadOptions::default()) {
@@ -132,5 +133,49 @@ mod tests {
         assert_eq!(offline, usual.max(4));
         let online = turns(|b| matches!(b, Backups::Online { .. }));
         assert_eq!(online, usual.max(3));
+    }
+
+    #[test]
+    fn decisions_are_refused_with_reasons() {
+        let s = quiet();
+        let ids = Ids(s.clone());
+        let mut sim = Sim::new(s.clone(), 1);
+        let op = ids.org("op");
+        let uscert = ids.org("uscert");
+        let web = ids.asset("web");
+        let takedown = Decision {
+            org: op,
+            action: Action::Takedown { attacker: 0 },
+        };
+        assert!(matches!(
+            sim.check(&takedown, 0),
+            Err(Refusal::MissingAuthority(_))
+        ));
+        let foreign = Decision {
+            org: uscert,
+            action: Action::Isolate { asset: web },
+        };
+        assert_eq!(sim.check(&foreign, 0), Err(Refusal::NotResponsibleForAsset));
+        let restore_web = Decision {
+            org: op,
+            action: Action::Restore { asset: web },
+        };
+        assert_eq!(sim.check(&restore_web, 0), Err(Refusal::NoBackups));
+        let hunt = Decision {
+            org: op,
+            action: Action::Hunt { asset: web },
+        };
+        assert!(matches!(
+            sim.check(&hunt, 10),
+            Err(Refusal::NotEnoughStaff { .. })
+        ));
+
+        let out = step(&mut sim, vec![hunt.clone(), takedown.clone()]);
+        assert_eq!(out.refused.len(), 1);
+        assert_eq!(out.refused[0].0, takedown);
+        let staff = sim.read().staff(op);
+        assert!(staff.committed > 0, "the running hunt holds staff");
+        // The same hunt cannot start twice while it runs.
+        assert_eq!(sim.check(&hunt, 0), Err(Refusal::AlreadyInProgress));
     }
 }

@@ -199,3 +199,36 @@ pub fn attribution_lead<'r>(
     }
     (&a.sponsor, skill.max(1))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn detection_informs_only_the_detecting_organisation() {
+        let s = fixture();
+        let ids = Ids(s.clone());
+        for seed in 0..20 {
+            let mut sim = Sim::new(s.clone(), seed);
+            for _ in 0..16 {
+                let out = step(&mut sim, vec![]);
+                if let Some(Event::Detected { org, .. }) = out
+                    .events
+                    .iter()
+                    .find(|e| matches!(e, Event::Detected { .. }))
+                {
+                    let read = sim.read();
+                    assert!(!read.knowledge(*org).compromises.is_empty());
+                    for other in ["uscert", "fbi", "police"] {
+                        assert!(
+                            read.knowledge(ids.org(other)).is_empty(),
+                            "{other} learnt of a detection it did not make"
+                        );
+                    }
+                    return;
+                }
+            }
+        }
+        panic!("no detection in 20 seeds");
+    }
+}

@@ -157,3 +157,106 @@ fn triggered(world: &World, index: u32, trigger: &Trigger, turn: u32) -> bool {
 fn decision_taken(world: &World, kind: DecisionKind) -> bool {
     world.resource::<DecisionsTaken>().0[kind as usize].is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn injects_fire_on_their_turn_and_apply_effects() {
+        let s = quiet();
+        let ids = Ids(s.clone());
+        let mut sim = Sim::new(s.clone(), 1);
+        let cert = ids.org("cert");
+        let before = sim.read().staff(cert).capacity;
+        let t1 = step(&mut sim, vec![]);
+        assert!(
+            !t1.events
+                .iter()
+                .any(|e| matches!(e, Event::InjectFired { .. }))
+        );
+        let t2 = step(&mut sim, vec![]);
+        assert!(t2.events.contains(&Event::InjectFired {
+            inject: 0,
+            to: vec![0]
+        }));
+        assert_eq!(sim.read().staff(cert).capacity, before + 2);
+        // AfterInject(advisory, 3) fires three turns after turn 2.
+        for _ in 3..5 {
+            step(&mut sim, vec![]);
+        }
+        let t5 = step(&mut sim, vec![]);
+        assert!(t5.events.contains(&Event::InjectFired {
+            inject: 2,
+            to: vec![1]
+        }));
+    }
+
+    #[test]
+    fn an_override_naming_nothing_is_ignored_not_fatal() {
+        let mut sim = Sim::new(quiet(), 1);
+        let out = override_turn(
+            &mut sim,
+            Change::SetAvailability {
+                asset: 9_999,
+                availability: 0,
+            },
+        );
+        assert!(
+            out.events.iter().any(
+                |e| matches!(e, Event::Overridden { what, .. } if what.starts_with("ignored"))
+            )
+        );
+    }
+
+    #[test]
+    fn a_facilitators_eviction_clears_what_defenders_believed() {
+        let s = fixture();
+        let orgs = s.organisations.len() as u16;
+        for seed in 0..40 {
+            let mut sim = Sim::new(s.clone(), seed);
+            let mut known = None;
+            for _ in 0..s.turn_limit {
+                step(&mut sim, vec![]);
+                known = (0..orgs).find_map(|o| {
+                    let c = sim.read().knowledge(o).compromises.first().cloned()?;
+                    let live = sim
+                        .read()
+                        .compromises()
+                        .iter()
+                        .any(|g| (g.asset, g.attacker) == (c.asset, c.attacker));
+                    live.then_some((o, c.asset, c.attacker))
+                });
+                if known.is_some() {
+                    break;
+                }
+            }
+            let Some((org, asset, attacker)) = known else {
+                continue;
+            };
+            let outcome = override_turn(&mut sim, Change::Evict { asset, attacker });
+            let told = outcome.events.iter().find_map(|e| match e {
+                Event::Evicted {
+                    asset: a,
+                    attacker: b,
+                    known_by,
+                } if (*a, *b) == (asset, attacker) => Some(known_by.clone()),
+                _ => None,
+            });
+            assert!(told.as_ref().is_some_and(|k| k.contains(&org)), "{told:?}");
+            for o in 0..orgs {
+                assert!(
+                    !sim.read().knowledge(o).knows_compromise(asset, attacker)
+                        || sim
+                            .read()
+                            .compromises()
+                            .iter()
+                            .any(|g| (g.asset, g.attacker) == (asset, attacker)),
+                    "organisation {o} still believes an evicted intrusion"
+                );
+            }
+            return;
+        }
+        panic!("no seed had a detected intrusion to evict");
+    }
+}

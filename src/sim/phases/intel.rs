@@ -219,3 +219,102 @@ pub fn deliver_messages(world: &mut World) {
     }
     world.resource_mut::<TurnLog>().events.extend(events);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn shared_intel_arrives_after_the_channel_delay() {
+        let s = quiet();
+        let ids = Ids(s.clone());
+        let mut sim = Sim::new(s.clone(), 1);
+        let cert = ids.org("cert");
+        let uscert = ids.org("uscert");
+        override_turn(
+            &mut sim,
+            Change::RevealAttacker {
+                organisation: cert,
+                attacker: 0,
+            },
+        );
+        let share = Decision {
+            org: cert,
+            action: Action::ShareIntel {
+                to: vec![uscert],
+                tlp: Tlp::Amber,
+            },
+        };
+        let sent = sim.turn();
+        step(&mut sim, vec![share]);
+        // Explicit channel: 2 turns.
+        assert!(!sim.read().knowledge(uscert).knows_attacker(0));
+        step(&mut sim, vec![]);
+        assert!(sim.turn() == sent + 2);
+        let out = step(&mut sim, vec![]);
+        assert!(
+            sim.read().knowledge(uscert).knows_attacker(0),
+            "{:?}",
+            out.events
+        );
+        // Red needs more trust than the US CERT has in... the sender's own view.
+        let red = Decision {
+            org: uscert,
+            action: Action::ShareIntel {
+                to: vec![cert],
+                tlp: Tlp::Red,
+            },
+        };
+        assert!(matches!(
+            sim.check(&red, 0),
+            Err(Refusal::TlpNotPermitted { .. })
+        ));
+    }
+
+    #[test]
+    fn leaked_intel_costs_the_leaker_its_partners_trust() {
+        let mut s = (*quiet()).clone();
+        let cert = s.org_index("cert").unwrap_or(0);
+        let uscert = s.org_index("uscert").unwrap_or(0);
+        s.organisations[cert as usize].leak_risk = 1000;
+        let s = Arc::new(s);
+        let mut sim = Sim::new(s.clone(), 1);
+        override_turn(
+            &mut sim,
+            Change::RevealAttacker {
+                organisation: uscert,
+                attacker: 0,
+            },
+        );
+        let before = sim.read().trust(uscert).get(cert);
+        let alliance_before = sim.read().politics().alliance_trust;
+        let share = |tlp| Decision {
+            org: uscert,
+            action: Action::ShareIntel {
+                to: vec![cert],
+                tlp,
+            },
+        };
+        step(&mut sim, vec![share(Tlp::Green)]);
+        let mut leaked = false;
+        for _ in 0..4 {
+            let out = step(&mut sim, vec![]);
+            leaked |= out
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::IntelLeaked { .. }));
+        }
+        assert!(!leaked, "GREEN intel is meant to travel");
+        step(&mut sim, vec![share(Tlp::Amber)]);
+        for _ in 0..4 {
+            let out = step(&mut sim, vec![]);
+            leaked |= out
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::IntelLeaked { .. }));
+        }
+        assert!(leaked);
+        assert!(sim.read().trust(uscert).get(cert) < before);
+        assert!(sim.read().politics().alliance_trust < alliance_before);
+    }
+}

@@ -13,3 +13,17 @@ pub fn record_hash(world: &mut World) {
         world.resource_mut::<LastHash>().0 = Some(h);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn state_hash_only_when_asked() {
+        let mut sim = Sim::new(quiet(), 1);
+        let out = sim.step(TurnInput::default(), false);
+        assert_eq!(out.state_hash, None);
+        let out = sim.step(TurnInput::default(), true);
+        assert!(out.state_hash.is_some());
+    }
+}

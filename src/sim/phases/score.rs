@@ -235,3 +235,30 @@ fn holds_anything(world: &World, attacker: u16) -> bool {
     };
     q.iter(world).any(|c| c.attacker == attacker)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::fixture::*;
+
+    #[test]
+    fn objectives_fail_when_records_leave_and_the_score_drops() {
+        let s = fixture();
+        let mut sim = Sim::new(s.clone(), 3);
+        let mut last = 100;
+        for _ in 0..16 {
+            last = step(&mut sim, vec![]).score;
+        }
+        let status = &sim.read().objectives().status;
+        assert!(
+            status.iter().all(|s| *s != ObjectiveStatus::Pending),
+            "all settled at the end"
+        );
+        let failed = status
+            .iter()
+            .filter(|s| **s == ObjectiveStatus::Failed)
+            .count();
+        assert!(failed >= 1);
+        assert!(last < 100);
+        assert!(sim.ended());
+    }
+}

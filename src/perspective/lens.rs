@@ -15,26 +15,22 @@ pub struct TeamLens<'a> {
     read: SimRead<'a>,
     team: TeamIdx,
     orgs: &'a [OrgIdx],
-    /// By organisation index: whether it is the team's.
-    mine: Vec<bool>,
 }
 
 impl<'a> TeamLens<'a> {
     pub fn new(sim: &'a Sim, team: TeamIdx) -> Self {
-        let read = sim.read();
-        let orgs = &read.scenario().teams[team as usize].organisations;
-        let mut mine = vec![false; read.scenario().organisations.len()];
-        for &o in orgs {
-            if let Some(m) = mine.get_mut(o as usize) {
-                *m = true;
-            }
-        }
-        TeamLens {
-            read,
-            team,
-            orgs,
-            mine,
-        }
+        TeamLens::from_read(sim.read(), team)
+    }
+
+    /// A lens over a reader already made, so several teams' lenses share
+    /// one set of resource lookups.
+    pub fn from_read(read: SimRead<'a>, team: TeamIdx) -> Self {
+        let orgs = read
+            .scenario()
+            .teams
+            .get(team as usize)
+            .map_or(&[][..], |t| &t.organisations[..]);
+        TeamLens { read, team, orgs }
     }
 
     pub fn team(&self) -> TeamIdx {
@@ -51,7 +47,9 @@ impl<'a> TeamLens<'a> {
         self.orgs
     }
     pub fn is_mine(&self, org: OrgIdx) -> bool {
-        self.mine.get(org as usize).copied().unwrap_or(false)
+        self.organisations()
+            .get(org as usize)
+            .is_some_and(|o| o.team == Some(self.team))
     }
     /// Public facts about every organisation (names, nations, authorities).
     pub fn organisations(&self) -> &'a [Organisation] {

@@ -21,8 +21,8 @@ pub struct Promises {
 impl Promises {
     pub fn new(organisations: usize) -> Self {
         Promises {
-            // About what a large team decides in a turn.
-            decisions: Vec::with_capacity(64),
+            // Most turns a team decides a handful of things, or nothing.
+            decisions: Vec::new(),
             staff: vec![0; organisations],
         }
     }

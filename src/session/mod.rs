@@ -238,10 +238,13 @@ impl Session {
     /// What the computer-played teams decide this turn, in team order.
     pub fn policy_decisions(&self) -> Vec<Decision> {
         let mut all = Vec::new();
+        let read = self.sim.read();
+        let (seed, turn) = (self.sim.seed(), read.turn());
         for (t, c) in self.controllers.iter().enumerate() {
             if let Controller::Policy(p) = c {
-                let mut rng = SimRng::new(self.sim.seed(), self.turn(), Stream::Policy(t as u16));
-                all.extend(p.decide(&TeamLens::new(&self.sim, t as TeamIdx), &mut rng));
+                let mut rng = SimRng::new(seed, turn, Stream::Policy(t as u16));
+                let lens = TeamLens::from_read(read.clone(), t as TeamIdx);
+                all.extend(p.decide(&lens, &mut rng));
             }
         }
         all

@@ -15,18 +15,18 @@ use crate::sim::resources::*;
 
 use super::{effects, intel};
 
-/// Applies one event of a decision. Events that are not a decision's
-/// change nothing here.
+/// Applies one event of a decision, on `turn` under `rules`. Events that
+/// are not a decision's change nothing here.
 pub fn apply(
     world: &mut World,
+    rules: &Scenario,
+    turn: u32,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
     event: &Event,
 ) {
-    let rules = world.resource::<Rules>().0.clone();
-    let turn = world.resource::<Clock>().turn;
     match event {
         Event::DecisionStarted { decision: d, turns } => {
-            let staff = decision::staff_cost(&rules, d);
+            let staff = decision::staff_cost(rules, d);
             hold_staff(world, d.org, staff as i64);
             let kind = d.action.kind();
             if let Some(first) = world
@@ -45,10 +45,10 @@ pub fn apply(
                 *turns,
             );
         }
-        Event::ActionFailed { decision: d } => release(world, &rules, d),
+        Event::ActionFailed { decision: d } => release(world, rules, d),
         Event::ActionSucceeded { decision: d } => {
-            release(world, &rules, d);
-            take_effect(world, &rules, compromises, d, turn);
+            release(world, rules, d);
+            take_effect(world, rules, compromises, d, turn);
         }
         _ => {}
     }
@@ -113,10 +113,7 @@ fn take_effect(
         Action::ResetCredentials { asset } => {
             // Stolen credentials stop working: footholds are lost, and
             // administrative control falls back to a foothold.
-            for (e, c) in super::sorted_compromises(world, compromises) {
-                if c.asset != *asset {
-                    continue;
-                }
+            for (e, c) in super::compromises_on(world, compromises, *asset) {
                 if c.level >= 2 {
                     if let Some(mut comp) = world.get_mut::<Compromise>(e) {
                         comp.level = 1;
@@ -272,8 +269,8 @@ fn evict(
     asset: AssetIdx,
     which: impl Fn(&Compromise) -> bool,
 ) {
-    for (e, c) in super::sorted_compromises(world, compromises) {
-        if c.asset == asset && which(&c) {
+    for (e, c) in super::compromises_on(world, compromises, asset) {
+        if which(&c) {
             world.despawn(e);
             cleaned(world, by, asset, c.attacker);
         }

@@ -24,6 +24,7 @@ pub fn start_decisions(
         return;
     }
     let rules = world.resource::<Rules>().0.clone();
+    let turn = world.resource::<Clock>().turn;
     let verdicts = check(world, &rules, &decisions);
     for (d, verdict) in decisions.into_iter().zip(verdicts) {
         let event = execute(&rules, d, verdict);
@@ -33,7 +34,7 @@ pub fn start_decisions(
                 .refused
                 .push((decision.clone(), reason.clone()));
         }
-        apply::apply(world, compromises, &event);
+        apply::apply(world, &rules, turn, compromises, &event);
         world.resource_mut::<TurnLog>().push(event);
     }
 }

@@ -36,8 +36,8 @@ pub fn apply_overrides(
             }
             Change::Evict { asset, attacker } => {
                 let mut removed = false;
-                for (e, c) in super::sorted_compromises(world, compromises) {
-                    if c.asset == *asset && c.attacker == *attacker {
+                for (e, c) in super::compromises_on(world, compromises, *asset) {
+                    if c.attacker == *attacker {
                         world.despawn(e);
                         removed = true;
                     }

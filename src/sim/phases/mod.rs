@@ -40,6 +40,26 @@ pub fn add_systems(schedule: &mut Schedule) {
     schedule.add_systems(record::record_hash.in_set(Phase::Record));
 }
 
+/// Compromises of one asset in stable order, with their entities: an
+/// action on one asset need not sort every compromise in the world.
+pub(crate) fn compromises_on(
+    world: &mut World,
+    state: &mut QueryState<(
+        Entity,
+        &super::components::StableId,
+        &super::components::Compromise,
+    )>,
+    asset: crate::scenario::model::AssetIdx,
+) -> Vec<(Entity, super::components::Compromise)> {
+    let mut on: Vec<_> = state
+        .iter(world)
+        .filter(|(_, _, c)| c.asset == asset)
+        .map(|(e, id, c)| (*id, e, c.clone()))
+        .collect();
+    on.sort_by_key(|(id, _, _)| *id);
+    on.into_iter().map(|(_, e, c)| (e, c)).collect()
+}
+
 /// Compromises in stable order, with their entities, for exclusive systems.
 pub(crate) fn sorted_compromises(
     world: &mut World,

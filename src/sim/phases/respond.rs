@@ -27,7 +27,7 @@ pub fn complete_actions(
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Respond.stream());
     for action in finished {
         let event = outcome(world, &rules, &mut rng, action);
-        apply::apply(world, compromises, &event);
+        apply::apply(world, &rules, clock.turn, compromises, &event);
         world.resource_mut::<TurnLog>().push(event);
     }
 }

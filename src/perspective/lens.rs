@@ -76,18 +76,10 @@ impl<'a> TeamLens<'a> {
         if !responder {
             return Cow::Borrowed(&ownership.by_org[org as usize]);
         }
-        let team = &ownership.by_team[self.team as usize];
-        let check = WorldCheck::new_from(self.read.clone());
-        let assets = self.assets();
-        // Access is granted per owner: decide it once for each.
-        let owners: Vec<bool> = (0..self.organisations().len())
-            .map(|owner| decision::may_act_for(&check, org, owner as OrgIdx))
-            .collect();
-        let allowed = |a: &AssetIdx| owners[assets[*a as usize].owner as usize];
-        if team.iter().all(allowed) {
-            Cow::Borrowed(team)
-        } else {
-            Cow::Owned(team.iter().copied().filter(allowed).collect())
+        // Kept by the simulation as access is granted.
+        match self.read.actionable(org) {
+            Some(assets) => Cow::Borrowed(assets),
+            None => Cow::Borrowed(&ownership.by_org[org as usize]),
         }
     }
     pub fn decision_rule(&self, kind: crate::scenario::model::DecisionKind) -> &'a DecisionRule {

@@ -186,10 +186,22 @@ pub trait CheckState {
 /// has incident-response authority and is let in — government systems and
 /// a contractor's clients always, a private operator's once it reported.
 pub fn may_act_for(state: &dyn CheckState, org: OrgIdx, owner: OrgIdx) -> bool {
+    may_act_with(state.scenario(), org, owner, |responder, owner| {
+        state.response_access(responder, owner)
+    })
+}
+
+/// [`may_act_for`] with the access granted so far given as a function of
+/// (responder, owner).
+pub fn may_act_with(
+    scenario: &Scenario,
+    org: OrgIdx,
+    owner: OrgIdx,
+    access: impl Fn(OrgIdx, OrgIdx) -> bool,
+) -> bool {
     if org == owner {
         return true;
     }
-    let scenario = state.scenario();
     let (Some(actor), Some(owner_org)) = (
         scenario.organisations.get(org as usize),
         scenario.organisations.get(owner as usize),
@@ -201,7 +213,7 @@ pub fn may_act_for(state: &dyn CheckState, org: OrgIdx, owner: OrgIdx) -> bool {
         && actor.team == owner_org.team
         && (owner_org.kind.is_government()
             || actor.kind == OrganisationKind::Vendor
-            || state.response_access(org, owner))
+            || access(org, owner))
 }
 
 pub const MAX_ALERT_LEVEL: u8 = 5;

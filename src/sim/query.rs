@@ -104,6 +104,15 @@ impl<'w> SimRead<'w> {
     pub fn ownership(&self) -> &'w Ownership {
         self.ownership
     }
+    /// The team's assets an incident responder may act on (`None` for an
+    /// organisation that is not one).
+    pub fn actionable(&self, org: OrgIdx) -> Option<&'w [AssetIdx]> {
+        self.world
+            .resource::<Actionable>()
+            .0
+            .get(org as usize)
+            .and_then(|a| a.as_deref())
+    }
     pub fn injects_fired(&self) -> &'w [Option<u32>] {
         &self.world.resource::<InjectsFired>().0
     }

@@ -277,3 +277,50 @@ pub struct Ownership {
     pub by_org: Vec<Vec<u32>>,
     pub by_team: Vec<Vec<u32>>,
 }
+
+/// For each incident responder, the assets of its team it may act on (see
+/// `decision::may_act_for`), in asset order; `None` for the others, who act
+/// on their own assets only. It follows from `ResponseAccess` and is
+/// brought up to date as access is granted, so policies need not work it
+/// out every turn; being derived, it is not hashed.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Actionable(pub Vec<Option<Vec<u32>>>);
+
+impl Actionable {
+    pub fn new(scenario: &Scenario, ownership: &Ownership, access: &OrgPairs) -> Actionable {
+        let mut all = Actionable(vec![None; scenario.organisations.len()]);
+        for org in 0..scenario.organisations.len() as OrgIdx {
+            all.refresh(scenario, ownership, access, org);
+        }
+        all
+    }
+
+    /// Works out again what `org` may act on.
+    pub fn refresh(
+        &mut self,
+        scenario: &Scenario,
+        ownership: &Ownership,
+        access: &OrgPairs,
+        org: OrgIdx,
+    ) {
+        let Some(slot) = self.0.get_mut(org as usize) else {
+            return;
+        };
+        let Some(o) = scenario.organisations.get(org as usize) else {
+            return;
+        };
+        *slot = match o.team {
+            Some(team) if o.has(crate::scenario::model::Authority::IncidentResponse) => Some(
+                ownership.by_team[team as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&a| {
+                        let owner = scenario.assets[a as usize].owner;
+                        super::decision::may_act_with(scenario, org, owner, |r, w| access.has(r, w))
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+    }
+}

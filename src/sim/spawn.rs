@@ -140,6 +140,12 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     world.insert_resource(Counters::default());
     world.insert_resource(Hunts::default());
     world.insert_resource(ResponseAccess::default());
+    let actionable = Actionable::new(
+        scenario,
+        world.resource::<Ownership>(),
+        &OrgPairs::default(),
+    );
+    world.insert_resource(actionable);
     world.insert_resource(AssistanceSent::default());
     world.insert_resource(HashThisTurn::default());
     world.insert_resource(LastHash::default());

@@ -50,3 +50,32 @@ fn ambiguous_systems_are_refused_when_the_schedule_builds() {
         "two unordered writers of one resource must not build"
     );
 }
+
+/// The lists of what responders may act on are kept as access is granted;
+/// every turn they equal a fresh computation from the access granted.
+#[test]
+fn actionable_assets_follow_the_access_granted() {
+    use crate::scenario::load::{LoadOptions, load_builtin};
+    use crate::sim::resources::{Actionable, Ownership, ResponseAccess};
+    let loaded = match load_builtin("tokyo-games", &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(e) => panic!("{e:?}"),
+    };
+    let mut sim = Sim::new(loaded.scenario.clone(), 5);
+    let mut granted = 0;
+    for _ in 0..loaded.scenario.turn_limit {
+        // Every organisation watches its first asset; detections bring reports.
+        let decisions = (0..loaded.scenario.organisations.len() as u16)
+            .map(|org| Decision {
+                org,
+                action: Action::Monitor { asset: 0 },
+            })
+            .collect();
+        step(&mut sim, decisions);
+        let access = &sim.world.resource::<ResponseAccess>().0;
+        granted = access.0.len();
+        let fresh = Actionable::new(&loaded.scenario, sim.world.resource::<Ownership>(), access);
+        assert_eq!(sim.world.resource::<Actionable>().0, fresh.0);
+    }
+    assert!(granted > 0, "some operator reported and let a responder in");
+}

@@ -207,9 +207,24 @@ pub fn deliver_messages(world: &mut World) {
             facts: m.facts,
         });
     }
-    let mut granted = world.resource_mut::<ResponseAccess>();
-    for (owner, responder) in access {
-        granted.0.insert(owner, responder);
+    let mut newly = Vec::new();
+    {
+        let mut granted = world.resource_mut::<ResponseAccess>();
+        for (responder, owner) in access {
+            if !granted.0.has(responder, owner) {
+                granted.0.insert(responder, owner);
+                newly.push(responder);
+            }
+        }
+    }
+    if !newly.is_empty() {
+        world.resource_scope(|world, mut actionable: Mut<Actionable>| {
+            let pairs = &world.resource::<ResponseAccess>().0;
+            let ownership = world.resource::<Ownership>();
+            for responder in newly {
+                actionable.refresh(&rules, ownership, pairs, responder);
+            }
+        });
     }
     if government_aware {
         world

@@ -295,6 +295,29 @@ impl Actionable {
         all
     }
 
+    /// `owner` has let `responder` in: its assets join the responder's
+    /// list, if the responder may now act on them.
+    pub fn grant(
+        &mut self,
+        scenario: &Scenario,
+        ownership: &Ownership,
+        responder: OrgIdx,
+        owner: OrgIdx,
+    ) {
+        let Some(Some(list)) = self.0.get_mut(responder as usize) else {
+            return;
+        };
+        if !super::decision::may_act_with(scenario, responder, owner, |_, _| true) {
+            return;
+        }
+        let Some(theirs) = ownership.by_org.get(owner as usize) else {
+            return;
+        };
+        list.extend_from_slice(theirs);
+        list.sort_unstable();
+        list.dedup();
+    }
+
     /// Works out again what `org` may act on.
     pub fn refresh(
         &mut self,

@@ -104,9 +104,15 @@ pub fn apply_overrides(
 pub fn fire_injects(world: &mut World) {
     let rules = world.resource::<Rules>().0.clone();
     let turn = world.resource::<Clock>().turn;
+    // Firing one inject never marks another fired, so one look will do.
+    let fired: Vec<bool> = world
+        .resource::<InjectsFired>()
+        .0
+        .iter()
+        .map(Option::is_some)
+        .collect();
     for (i, inject) in rules.injects.iter().enumerate() {
-        let fired = &world.resource::<InjectsFired>().0;
-        if fired[i].is_some() || !triggered(world, i as u32, &inject.trigger, turn) {
+        if fired[i] || !triggered(world, i as u32, &inject.trigger, turn) {
             continue;
         }
         world.resource_mut::<InjectsFired>().0[i] = Some(turn);

@@ -213,16 +213,15 @@ pub fn deliver_messages(world: &mut World) {
         for (responder, owner) in access {
             if !granted.0.has(responder, owner) {
                 granted.0.insert(responder, owner);
-                newly.push(responder);
+                newly.push((responder, owner));
             }
         }
     }
     if !newly.is_empty() {
         world.resource_scope(|world, mut actionable: Mut<Actionable>| {
-            let pairs = &world.resource::<ResponseAccess>().0;
             let ownership = world.resource::<Ownership>();
-            for responder in newly {
-                actionable.refresh(&rules, ownership, pairs, responder);
+            for (responder, owner) in newly {
+                actionable.grant(&rules, ownership, responder, owner);
             }
         });
     }

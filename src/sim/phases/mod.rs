@@ -40,39 +40,41 @@ pub fn add_systems(schedule: &mut Schedule) {
     schedule.add_systems(record::record_hash.in_set(Phase::Record));
 }
 
+/// The compromise query the exclusive systems are given.
+pub(crate) type CompromiseQuery<'a, 'b> = QueryState<(
+    Entity,
+    &'a super::components::StableId,
+    &'b super::components::Compromise,
+)>;
+
 /// Compromises of one asset in stable order, with their entities: an
 /// action on one asset need not sort every compromise in the world.
 pub(crate) fn compromises_on(
     world: &mut World,
-    state: &mut QueryState<(
-        Entity,
-        &super::components::StableId,
-        &super::components::Compromise,
-    )>,
+    state: &mut CompromiseQuery<'_, '_>,
     asset: crate::scenario::model::AssetIdx,
 ) -> Vec<(Entity, super::components::Compromise)> {
-    let mut on: Vec<_> = state
-        .iter(world)
-        .filter(|(_, _, c)| c.asset == asset)
-        .map(|(e, id, c)| (*id, e, c.clone()))
-        .collect();
-    on.sort_by_key(|(id, _, _)| *id);
-    on.into_iter().map(|(_, e, c)| (e, c)).collect()
+    compromises_where(world, state, |c| c.asset == asset)
 }
 
 /// Compromises in stable order, with their entities, for exclusive systems.
 pub(crate) fn sorted_compromises(
     world: &mut World,
-    state: &mut QueryState<(
-        Entity,
-        &super::components::StableId,
-        &super::components::Compromise,
-    )>,
+    state: &mut CompromiseQuery<'_, '_>,
 ) -> Vec<(Entity, super::components::Compromise)> {
-    let mut all: Vec<_> = state
+    compromises_where(world, state, |_| true)
+}
+
+fn compromises_where(
+    world: &mut World,
+    state: &mut CompromiseQuery<'_, '_>,
+    keep: impl Fn(&super::components::Compromise) -> bool,
+) -> Vec<(Entity, super::components::Compromise)> {
+    let mut found: Vec<_> = state
         .iter(world)
+        .filter(|(_, _, c)| keep(c))
         .map(|(e, id, c)| (*id, e, c.clone()))
         .collect();
-    all.sort_by_key(|(id, _, _)| *id);
-    all.into_iter().map(|(_, e, c)| (e, c)).collect()
+    found.sort_by_key(|(id, _, _)| *id);
+    found.into_iter().map(|(_, e, c)| (e, c)).collect()
 }

@@ -87,6 +87,7 @@ fn writing_branches_is_named() {
     log.branches.push(Branch {
         rewound_to: 1,
         reason: "planted".into(),
+        base: log.header_hash.clone(),
         abandoned: log.turns[1..3].to_vec(),
     });
     assert!(matches!(refused(&log), ReplayError::End { .. }));

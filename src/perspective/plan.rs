@@ -100,10 +100,6 @@ impl<'v, 'a> Plan<'v, 'a> {
         }
     }
 
-    pub fn decisions(&self) -> &[Decision] {
-        self.promises.decisions()
-    }
-
     pub fn into_decisions(mut self) -> Vec<Decision> {
         self.promises.take()
     }

@@ -92,6 +92,9 @@ pub struct Branch {
     pub rewound_to: u32,
     /// Why the facilitator rewound.
     pub reason: String,
+    /// The chain value after turn `rewound_to` on the line the branch
+    /// left, hex: a branch can be taken back only onto that same line.
+    pub base: String,
     pub abandoned: Vec<TurnRecord>,
 }
 
@@ -148,6 +151,7 @@ pub fn branches_hash(branches: &[Branch]) -> u64 {
     for b in branches {
         enc.u64(u64::from(b.rewound_to));
         enc.str(&b.reason);
+        enc.str(&b.base);
         enc.len(b.abandoned.len());
         for t in &b.abandoned {
             enc.u64(u64::from(t.turn));

@@ -79,6 +79,10 @@ pub enum SessionError {
     Ended,
     #[error("there is no branch {0}")]
     NoSuchBranch(usize),
+    #[error("branch {0} grew from another line of play than the current one")]
+    BranchElsewhere(usize),
+    #[error("this session keeps no hash chain, so a branch's line cannot be checked")]
+    NoChain,
 }
 
 impl Session {
@@ -329,6 +333,7 @@ impl Session {
         if to > played {
             return Err(SessionError::BadRewind { to, played });
         }
+        let base = self.chain_at(to);
         let abandoned = self.log.turns.split_off(to as usize);
         let kept = std::mem::take(&mut self.log.turns);
         self.sim = Sim::new(self.sim.scenario().clone(), self.log.seed);
@@ -341,6 +346,7 @@ impl Session {
             self.log.branches.push(Branch {
                 rewound_to: to,
                 reason: reason.to_string(),
+                base,
                 abandoned,
             });
             self.branches_hash = log::branches_hash(&self.log.branches);
@@ -349,13 +355,35 @@ impl Session {
         Ok(())
     }
 
+    /// The chain value after `turns` turns of the current line, hex.
+    fn chain_at(&self, turns: u32) -> String {
+        match turns.checked_sub(1) {
+            None => self.log.header_hash.clone(),
+            Some(i) => self
+                .log
+                .turns
+                .get(i as usize)
+                .map_or_else(String::new, |t| t.state_hash.clone()),
+        }
+    }
+
     /// Returns to abandoned branch `index`: rewinds to where it left off
     /// (keeping the current line as a new branch) and replays its turns.
-    /// Returns the number of turns now played.
+    /// Only a branch that grew from the current line can be taken back; the
+    /// chain value where it forked says which line that was. Returns the
+    /// number of turns now played.
     pub fn switch_branch(&mut self, index: usize, reason: &str) -> Result<u32, SessionError> {
         let Some(branch) = self.log.branches.get(index).cloned() else {
             return Err(SessionError::NoSuchBranch(index));
         };
+        if !self.hash_every_turn {
+            return Err(SessionError::NoChain);
+        }
+        if branch.rewound_to > self.log.turns.len() as u32
+            || self.chain_at(branch.rewound_to) != branch.base
+        {
+            return Err(SessionError::BranchElsewhere(index));
+        }
         self.rewind(branch.rewound_to, reason)?;
         // The rewind appended the current line, so `index` still names it.
         self.log.branches.remove(index);

@@ -180,6 +180,7 @@ impl<'a> Narrator<'a> {
             CommandRefused::UnknownTeam(t) => n("refused_UnknownTeam", t.to_string()),
             CommandRefused::NoSuchPending(i) => n("refused_NoSuchPending", i.to_string()),
             CommandRefused::NoSuchBranch(i) => n("refused_NoSuchBranch", i.to_string()),
+            CommandRefused::BranchElsewhere(i) => n("refused_BranchElsewhere", i.to_string()),
             CommandRefused::InvalidOverride(what) => {
                 s.fmt("refused_InvalidOverride", &[("what", what)])
             }

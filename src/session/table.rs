@@ -103,6 +103,10 @@ pub enum CommandRefused {
     BadRewind { to: u32, played: u32 },
     #[error("there is no branch {0}")]
     NoSuchBranch(usize),
+    #[error("branch {0} grew from another line of play than the current one")]
+    BranchElsewhere(usize),
+    #[error("this session keeps no hash chain, so a branch's line cannot be checked")]
+    NoChain,
 }
 
 /// What a command changed, for every client to show.
@@ -169,9 +173,6 @@ impl Table {
 
     pub fn session(&self) -> &Session {
         &self.session
-    }
-    pub fn into_session(self) -> Session {
-        self.session
     }
     pub fn scenario(&self) -> &Scenario {
         self.session.scenario()
@@ -310,7 +311,11 @@ impl Table {
                 let turns = self
                     .session
                     .switch_branch(branch, &reason)
-                    .map_err(|_| CommandRefused::NoSuchBranch(branch))?;
+                    .map_err(|e| match e {
+                        SessionError::BranchElsewhere(b) => CommandRefused::BranchElsewhere(b),
+                        SessionError::NoChain => CommandRefused::NoChain,
+                        _ => CommandRefused::NoSuchBranch(branch),
+                    })?;
                 self.clear_turn();
                 Ok(vec![Notice::BranchSwitched { branch, turns }])
             }
@@ -780,6 +785,65 @@ mod tests {
         assert_eq!((branches[0].rewound_to, branches[0].turns), (2, 1));
         assert_eq!(branches[0].reason, "back");
         // The log, branches and all, replays.
+        let log = t.session().log().clone();
+        if let Err(e) = crate::session::replay::replay(&log, None) {
+            panic!("{e}");
+        }
+    }
+
+    /// A branch is taken back only onto the line it grew from.
+    #[test]
+    fn a_branch_from_another_line_is_refused() {
+        let mut t = table(Some(PolicyKind::Doctrine));
+        let storm = |t: &mut Table, reason: &str| {
+            let o = Override {
+                change: Change::SetAvailability {
+                    asset: 0,
+                    availability: 100,
+                },
+                reason: reason.into(),
+            };
+            t.command(FAC, Command::Override(o)).expect("valid");
+            t.command(JP, Command::EndTurn).expect("a turn");
+        };
+        let rewind = |t: &mut Table, to| {
+            t.command(
+                FAC,
+                Command::Rewind {
+                    to,
+                    reason: "again".into(),
+                },
+            )
+            .expect("rewinds")
+        };
+        for i in 0..4 {
+            storm(&mut t, &format!("line A {i}"));
+        }
+        rewind(&mut t, 2); // branch 0 grew from line A after turn 2
+        storm(&mut t, "line B");
+        rewind(&mut t, 1); // branch 1 grew from line A after turn 1
+        storm(&mut t, "line C 1");
+        storm(&mut t, "line C 2");
+        let switch = |branch| Command::SwitchBranch {
+            branch,
+            reason: "back".into(),
+        };
+        // Line C shares only turn 1 with line A.
+        assert_eq!(
+            t.command(FAC, switch(0)),
+            Err(CommandRefused::BranchElsewhere(0))
+        );
+        assert_eq!(t.session().turn(), 4, "nothing changed");
+        assert_eq!(
+            t.command(FAC, switch(1)),
+            Ok(vec![Notice::BranchSwitched {
+                branch: 1,
+                turns: 3
+            }])
+        );
+        // Back on line A up to turn 2, branch 0 fits again.
+        assert!(t.command(FAC, switch(0)).is_ok());
+        assert_eq!(t.session().turn(), 5);
         let log = t.session().log().clone();
         if let Err(e) = crate::session::replay::replay(&log, None) {
             panic!("{e}");

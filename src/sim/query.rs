@@ -97,10 +97,6 @@ impl<'w> SimRead<'w> {
     pub fn objectives(&self) -> &'w Objectives {
         self.objectives
     }
-    /// Everything scheduled for later turns.
-    pub fn agenda(&self) -> &'w super::agenda::Agenda {
-        self.agenda
-    }
     pub fn ownership(&self) -> &'w Ownership {
         self.ownership
     }

@@ -1309,6 +1309,8 @@ mod tests {
             CommandRefused::NoSuchPending(2),
             CommandRefused::BadRewind { to: 9, played: 3 },
             CommandRefused::NoSuchBranch(1),
+            CommandRefused::BranchElsewhere(0),
+            CommandRefused::NoChain,
         ];
         for lang in [Lang::En, Lang::Ja] {
             let app = tutorial(lang);

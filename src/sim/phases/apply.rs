@@ -27,7 +27,9 @@ pub fn apply(
     match event {
         Event::DecisionStarted { decision: d, turns } => {
             let staff = decision::staff_cost(rules, d);
-            hold_staff(world, d.org, staff as i64);
+            with_staff(world, d.org, |s| {
+                s.committed = s.committed.saturating_add(staff)
+            });
             let kind = d.action.kind();
             if let Some(first) = world
                 .resource_mut::<DecisionsTaken>()
@@ -57,13 +59,15 @@ pub fn apply(
 /// A finished action gives its staff back.
 fn release(world: &mut World, rules: &Scenario, d: &Decision) {
     let staff = decision::staff_cost(rules, d);
-    hold_staff(world, d.org, -(staff as i64));
+    with_staff(world, d.org, |s| {
+        s.committed = s.committed.saturating_sub(staff)
+    });
 }
 
-fn hold_staff(world: &mut World, org: OrgIdx, by: i64) {
+fn with_staff(world: &mut World, org: OrgIdx, f: impl FnOnce(&mut Staff)) {
     let e = effects::org_entity(world, org);
     if let Some(mut s) = world.get_mut::<Staff>(e) {
-        s.committed = (i64::from(s.committed) + by).clamp(0, i64::from(u32::MAX)) as u32;
+        f(&mut s);
     }
 }
 

@@ -18,7 +18,7 @@ fn played(lang: Lang) -> App {
         .iter()
         .position(|c| c.status.is_ok())
         .expect("a legal decision");
-    app.rows[Panel::Decisions.index()] = first_ok;
+    app.select_candidate(first_ok);
     app.apply(UiAction::ToggleQueue);
     for _ in 0..3 {
         play_turn(&mut app);

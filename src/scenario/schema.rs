@@ -556,6 +556,23 @@ impl DecisionKind {
         DecisionKind::Liaison,
     ];
 
+    /// The choices senior officials weigh (sharing, assistance,
+    /// statements, attribution, Article 5, alert level, liaison, active
+    /// defence), as against hands-on work on one asset or attacker.
+    pub fn is_strategic(self) -> bool {
+        matches!(
+            self,
+            DecisionKind::ShareIntel
+                | DecisionKind::RequestAssistance
+                | DecisionKind::PublicStatement
+                | DecisionKind::AttributePublicly
+                | DecisionKind::ConsultArticle5
+                | DecisionKind::RaiseAlert
+                | DecisionKind::Liaison
+                | DecisionKind::ActiveDefence
+        )
+    }
+
     /// Decisions that speak for the whole team rather than one
     /// organisation.
     pub fn is_team_wide(self) -> bool {

@@ -93,6 +93,8 @@ pub enum CommandRefused {
     ReasonRequired,
     #[error("an inject needs a text")]
     EmptyInject,
+    #[error("an inject needs a title")]
+    UntitledInject,
     #[error("an inject needs at least one team")]
     NoRecipients,
     #[error("{0}")]
@@ -370,7 +372,10 @@ impl Table {
         }
         let scenario = self.session.scenario();
         match &o.change {
-            Change::AdHocInject { text, to, .. } => {
+            Change::AdHocInject { title, text, to } => {
+                if title.en.trim().is_empty() && title.ja.trim().is_empty() {
+                    return Err(CommandRefused::UntitledInject);
+                }
                 if text.en.trim().is_empty() && text.ja.trim().is_empty() {
                     return Err(CommandRefused::EmptyInject);
                 }
@@ -647,6 +652,15 @@ mod tests {
         assert_eq!(
             t.command(FAC, inject("x", vec![])),
             Err(CommandRefused::NoRecipients)
+        );
+        let untitled = Command::Inject {
+            title: text(" "),
+            text: text("x"),
+            to: vec![0],
+        };
+        assert_eq!(
+            t.command(FAC, untitled),
+            Err(CommandRefused::UntitledInject)
         );
         assert_eq!(
             t.command(FAC, inject("x", vec![2])),

@@ -36,6 +36,20 @@ pub enum UiAction {
     /// Scroll the detail pane of the inbox.
     DetailUp,
     DetailDown,
+    /// A screenful up or down, or to the first or last row.
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// Start typing a search of the decisions.
+    Search,
+    /// The next tab of the decisions panel.
+    DecisionTab,
+    /// Step the decisions' organisation or kind filter.
+    OrgFilter(i8),
+    KindFilter(i8),
+    /// Back to the whole list.
+    ClearFilters,
 }
 
 impl UiAction {
@@ -60,6 +74,17 @@ impl UiAction {
             "rewind" => UiAction::Rewind,
             "detail_up" => UiAction::DetailUp,
             "detail_down" => UiAction::DetailDown,
+            "page_up" => UiAction::PageUp,
+            "page_down" => UiAction::PageDown,
+            "first" => UiAction::First,
+            "last" => UiAction::Last,
+            "search" => UiAction::Search,
+            "decision_tab" => UiAction::DecisionTab,
+            "org_next" => UiAction::OrgFilter(1),
+            "org_prev" => UiAction::OrgFilter(-1),
+            "kind_next" => UiAction::KindFilter(1),
+            "kind_prev" => UiAction::KindFilter(-1),
+            "clear_filters" => UiAction::ClearFilters,
             _ => {
                 let n: usize = name.strip_prefix("panel_")?.parse().ok()?;
                 UiAction::Panel(n.checked_sub(1)?)

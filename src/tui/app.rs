@@ -21,6 +21,7 @@ use crate::sim::event::Event;
 use crate::sim::overrides::{Change, Override};
 
 use super::action::{UiAction, map_key};
+use super::decision_browser::DecisionBrowser;
 use super::i18n::Strings;
 use super::keys::KeyMap;
 use super::layout;
@@ -64,8 +65,12 @@ impl Panel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
     Inject {
+        title: String,
         text: String,
+        /// Teams ticked as recipients; none until chosen.
         to: Vec<bool>,
+        /// 0 = title, 1 = text, 2 = recipients.
+        field: usize,
     },
     Availability {
         asset: AssetIdx,
@@ -138,6 +143,8 @@ pub struct App {
     pub quit: bool,
     /// Lines the inbox detail pane is scrolled by.
     pub detail_scroll: u16,
+    /// The decisions panel's tab, search and filters.
+    pub decisions: DecisionBrowser,
     /// The last frame's size, to place mouse clicks.
     pub size: Rect,
 }
@@ -163,6 +170,7 @@ impl App {
             autosave: None,
             quit: false,
             detail_scroll: 0,
+            decisions: DecisionBrowser::default(),
             size: Rect::new(0, 0, 120, 40),
         };
         match app.table.human_teams().first() {
@@ -262,6 +270,10 @@ impl App {
             self.help = false;
             return;
         }
+        if self.decisions.searching && self.panel == Panel::Decisions {
+            self.search_key(key);
+            return;
+        }
         if let Some(a) = map_key(&self.keys, key) {
             self.apply(a);
         }
@@ -300,8 +312,10 @@ impl App {
             UiAction::Inject => {
                 if self.need_facilitator() {
                     self.dialog = Some(Dialog::Inject {
+                        title: String::new(),
                         text: String::new(),
-                        to: vec![true; self.scenario().teams.len()],
+                        to: vec![false; self.scenario().teams.len()],
+                        field: 0,
                     });
                 }
             }
@@ -330,7 +344,72 @@ impl App {
                 }
             }
             UiAction::Click { column, row } => self.click(column, row),
+            UiAction::PageUp => self.move_row(-(self.page_rows() as isize)),
+            UiAction::PageDown => self.move_row(self.page_rows() as isize),
+            UiAction::First => self.move_row(isize::MIN / 2),
+            UiAction::Last => self.move_row(isize::MAX / 2),
+            UiAction::Search => {
+                self.panel = Panel::Decisions;
+                self.decisions.searching = true;
+            }
+            UiAction::DecisionTab => {
+                if self.panel == Panel::Decisions {
+                    self.decisions.tab = self.decisions.tab.next();
+                    self.decisions.kind = None;
+                }
+                self.panel = Panel::Decisions;
+                self.rows[Panel::Decisions.index()] = 0;
+            }
+            UiAction::OrgFilter(by) => {
+                if self.panel == Panel::Decisions {
+                    let orgs: Vec<_> = self.staff_left().iter().map(|l| l.org).collect();
+                    self.decisions.cycle_org(&orgs, by.into());
+                    self.rows[Panel::Decisions.index()] = 0;
+                }
+            }
+            UiAction::KindFilter(by) => {
+                if self.panel == Panel::Decisions {
+                    let cands = self.team_view.decisions.clone();
+                    self.decisions.cycle_kind(&cands, by.into());
+                    self.rows[Panel::Decisions.index()] = 0;
+                }
+            }
+            UiAction::ClearFilters => {
+                if self.panel == Panel::Decisions {
+                    self.decisions.clear();
+                }
+            }
         }
+    }
+
+    /// Keys while a search of the decisions is being typed: every
+    /// character goes into the search; Enter keeps it, Esc drops it.
+    fn search_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter => self.decisions.searching = false,
+            KeyCode::Esc => {
+                self.decisions.searching = false;
+                self.decisions.query.clear();
+            }
+            KeyCode::Backspace => {
+                self.decisions.query.pop();
+            }
+            KeyCode::Up => self.move_row(-1),
+            KeyCode::Down => self.move_row(1),
+            KeyCode::Char(c) if !c.is_control() => {
+                self.decisions.query.push(c);
+                self.rows[Panel::Decisions.index()] = 0;
+            }
+            _ => {}
+        }
+    }
+
+    /// Rows of the current panel's list that fit on the screen.
+    fn page_rows(&self) -> usize {
+        let body = layout::areas(self.size).body;
+        layout::list_area(self.panel, body)
+            .map_or(1, |a| a.height.saturating_sub(3) as usize)
+            .max(1)
     }
 
     fn need_facilitator(&mut self) -> bool {
@@ -350,7 +429,7 @@ impl App {
         match panel {
             Panel::Infrastructure | Panel::Map => self.scenario().assets.len(),
             Panel::Inbox => self.inbox().len(),
-            Panel::Decisions => self.candidates().len(),
+            Panel::Decisions => self.decision_order().len(),
             Panel::Timeline => self.timeline().len(),
             Panel::Scores => self.scenario().objectives.len(),
         }
@@ -363,7 +442,7 @@ impl App {
             self.rows[i] = 0;
             return;
         }
-        let next = (self.rows[i] as isize + by).clamp(0, count as isize - 1);
+        let next = (self.rows[i] as isize).saturating_add(by).clamp(0, count as isize - 1);
         if self.rows[i] != next as usize {
             self.detail_scroll = 0;
         }
@@ -516,12 +595,61 @@ impl App {
         &self.team_view.decisions
     }
 
+    /// The candidates the decisions panel lists, as indices into
+    /// [`App::candidates`], in display order.
+    pub fn decision_order(&self) -> Vec<usize> {
+        let narrator = self.narrator();
+        self.decisions.shown(
+            &self.team_view.decisions,
+            &self.team_view.queued,
+            |c| {
+                format!(
+                    "{} {}",
+                    narrator.decision(&c.decision),
+                    narrator.org_short(c.decision.org)
+                )
+            },
+        )
+    }
+
+    /// The decision under the cursor, as an index into [`App::candidates`].
+    pub fn selected_candidate(&self) -> Option<usize> {
+        self.decision_order()
+            .get(self.selected(Panel::Decisions))
+            .copied()
+    }
+
+    /// Puts the cursor on a candidate: opens its tab and drops filters
+    /// that hide it.
+    pub fn select_candidate(&mut self, candidate: usize) {
+        let Some(kind) = self
+            .candidates()
+            .get(candidate)
+            .map(|c| c.decision.action.kind())
+        else {
+            return;
+        };
+        self.decisions.clear();
+        self.decisions.tab = if kind.is_strategic() {
+            super::decision_browser::DecisionTab::Strategic
+        } else {
+            super::decision_browser::DecisionTab::Operational
+        };
+        self.panel = Panel::Decisions;
+        if let Some(row) = self.decision_order().iter().position(|&i| i == candidate) {
+            self.rows[Panel::Decisions.index()] = row;
+        }
+    }
+
     /// Queues or un-queues the selected decision.
     pub fn toggle_queue(&mut self) {
         if self.facilitator && self.human_teams().is_empty() {
             return;
         }
-        let Some(c) = self.candidates().get(self.selected(Panel::Decisions)) else {
+        let Some(c) = self
+            .selected_candidate()
+            .and_then(|i| self.candidates().get(i))
+        else {
             return;
         };
         let command = if c.queued {
@@ -620,32 +748,46 @@ impl App {
                 }
                 keep = false;
             }
-            Dialog::Inject { text, to } => match key.code {
+            Dialog::Inject {
+                title,
+                text,
+                to,
+                field,
+            } => match key.code {
+                KeyCode::Tab => *field = (*field + 1) % 3,
+                KeyCode::BackTab => *field = (*field + 2) % 3,
                 KeyCode::Enter => {
-                    let chosen: Vec<TeamIdx> =
-                        (0..teams as TeamIdx).filter(|&t| to[t as usize]).collect();
-                    let title = self.strings.get("adhoc_inject").to_string();
+                    let chosen: Vec<TeamIdx> = (0..teams as TeamIdx)
+                        .filter(|&t| to.get(t as usize).copied().unwrap_or(false))
+                        .collect();
+                    let words = |s: &str| Text {
+                        en: s.to_string(),
+                        ja: s.to_string(),
+                    };
                     keep = !self.submit_dialog(Command::Inject {
-                        title: Text {
-                            en: title.clone(),
-                            ja: title,
-                        },
-                        text: Text {
-                            en: text.clone(),
-                            ja: text.clone(),
-                        },
+                        title: words(title),
+                        text: words(text),
                         to: chosen,
                     });
                 }
                 KeyCode::Backspace => {
-                    text.pop();
+                    match field {
+                        0 => title.pop(),
+                        1 => text.pop(),
+                        _ => None,
+                    };
                 }
-                KeyCode::Char(c) if c.is_ascii_digit() && c != '0' => {
-                    let i = c as usize - '1' as usize;
-                    if i < teams {
-                        to[i] = !to[i];
+                // In the recipients field a number ticks that team.
+                KeyCode::Char(c) if *field == 2 => {
+                    if let Some(slot) = c
+                        .to_digit(10)
+                        .and_then(|d| (d as usize).checked_sub(1))
+                        .and_then(|i| to.get_mut(i))
+                    {
+                        *slot = !*slot;
                     }
                 }
+                KeyCode::Char(c) if *field == 0 => title.push(c),
                 KeyCode::Char(c) => text.push(c),
                 _ => {}
             },
@@ -956,7 +1098,7 @@ mod tests {
             .iter()
             .position(|c| c.status.is_ok())
             .expect("something is possible on turn 1");
-        app.rows[Panel::Decisions.index()] = i;
+        app.select_candidate(i);
         let d = app.candidates()[i].decision.clone();
         let before = app.staff_left().to_vec();
         app.apply(UiAction::ToggleQueue);
@@ -1007,6 +1149,69 @@ mod tests {
     }
 
     #[test]
+    fn decisions_are_browsed_by_tab_search_filter_and_page() {
+        use crate::tui::decision_browser::DecisionTab;
+        let mut app = tutorial(Lang::En);
+        let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::from(code));
+        key(&mut app, KeyCode::Char('t'));
+        assert_eq!(app.panel, Panel::Decisions);
+        assert_eq!(app.decisions.tab, DecisionTab::Strategic);
+        let kinds = |app: &App| -> Vec<DecisionKind> {
+            app.decision_order()
+                .iter()
+                .map(|&i| app.candidates()[i].decision.action.kind())
+                .collect()
+        };
+        assert!(!kinds(&app).is_empty());
+        assert!(kinds(&app).iter().all(|k| k.is_strategic()));
+        key(&mut app, KeyCode::Char('t'));
+        assert_eq!(app.decisions.tab, DecisionTab::Operational);
+        let operational = app.decision_order().len();
+        assert!(kinds(&app).iter().all(|k| !k.is_strategic()));
+        // Keys typed into the search are text: `e` does not end the turn.
+        key(&mut app, KeyCode::Char('/'));
+        for c in "patch".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!(app.session().turn(), 1);
+        assert!(!kinds(&app).is_empty());
+        assert!(kinds(&app).iter().all(|k| *k == DecisionKind::Patch));
+        key(&mut app, KeyCode::Enter);
+        assert!(!app.decisions.searching);
+        assert_eq!(app.decisions.query, "patch", "Enter keeps the search");
+        // Paging stays within the list.
+        key(&mut app, KeyCode::End);
+        let n = app.decision_order().len();
+        assert_eq!(app.selected(Panel::Decisions), n - 1);
+        key(&mut app, KeyCode::PageUp);
+        key(&mut app, KeyCode::Home);
+        assert_eq!(app.selected(Panel::Decisions), 0);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.decision_order().len(), operational, "Esc clears");
+        // The organisation filter narrows to one of the team's.
+        key(&mut app, KeyCode::Char(']'));
+        let org = app.decisions.org.expect("a filter is set");
+        assert!(
+            app.decision_order()
+                .iter()
+                .all(|&i| app.candidates()[i].decision.org == org)
+        );
+        // Queued: what was queued, in order.
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char(' '));
+        key(&mut app, KeyCode::Char('t'));
+        assert_eq!(app.decisions.tab, DecisionTab::Queued);
+        let queued = app.table().queue(0).map(|q| q.decisions().to_vec());
+        assert!(queued.as_ref().is_some_and(|q| q.len() == 1));
+        let shown: Vec<_> = app
+            .decision_order()
+            .iter()
+            .map(|&i| app.candidates()[i].decision.clone())
+            .collect();
+        assert_eq!(Some(shown), queued);
+    }
+
+    #[test]
     fn refused_decisions_say_why_and_are_not_queued() {
         let mut app = tutorial(Lang::En);
         let cands = app.candidates();
@@ -1015,7 +1220,7 @@ mod tests {
             .position(|c| c.status.is_err())
             .expect("some decision is unavailable");
         app.panel = Panel::Decisions;
-        app.rows[Panel::Decisions.index()] = i;
+        app.select_candidate(i);
         app.toggle_queue();
         assert!(app.table().queue(0).is_some_and(|q| q.is_empty()));
         assert!(
@@ -1148,12 +1353,27 @@ mod tests {
         app.apply(UiAction::Inject);
         assert!(app.dialog.is_none());
         app.apply(UiAction::ToggleFacilitator);
-        // Ad-hoc inject to the US only.
+        // Ad-hoc inject to the US only: digits in the title and text are
+        // text, not team toggles.
         app.apply(UiAction::Inject);
-        for c in "Ransom note".chars() {
-            app.on_key(KeyEvent::from(KeyCode::Char(c)));
-        }
-        app.on_key(KeyEvent::from(KeyCode::Char('1'))); // Japan off
+        let type_text = |app: &mut App, text: &str| {
+            for c in text.chars() {
+                app.on_key(KeyEvent::from(KeyCode::Char(c)));
+            }
+        };
+        type_text(&mut app, "NHK call 2");
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        type_text(&mut app, "NHK reporter calls at 10:30 re 1.25m records");
+        // Nobody ticked yet: refused, and nothing typed is lost.
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert!(app.table().pending().is_empty());
+        assert_eq!(
+            app.status.as_deref(),
+            Some("An inject needs at least one team")
+        );
+        assert!(matches!(&app.dialog, Some(Dialog::Inject { text, .. }) if text.ends_with("1.25m records")));
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        app.on_key(KeyEvent::from(KeyCode::Char('2'))); // the US
         app.on_key(KeyEvent::from(KeyCode::Enter));
         assert!(app.dialog.is_none());
         // Override the first asset's availability with a reason.
@@ -1189,9 +1409,13 @@ mod tests {
         assert_eq!(app.session().turn(), 2);
         let rec = &app.session().log().turns[0];
         assert_eq!(rec.overrides.len(), 3);
-        assert!(
-            matches!(rec.overrides[0].change, Change::AdHocInject { ref to, .. } if *to == vec![1])
-        );
+        assert!(matches!(
+            &rec.overrides[0].change,
+            Change::AdHocInject { title, text, to }
+                if *to == vec![1]
+                    && title.en == "NHK call 2"
+                    && text.en == "NHK reporter calls at 10:30 re 1.25m records"
+        ));
         assert_eq!(rec.overrides[1].reason, "storm");
         assert!(matches!(
             rec.overrides[1].change,
@@ -1207,9 +1431,13 @@ mod tests {
         // The inject reached the US inbox only.
         app.set_facilitator(false);
         app.set_team(1);
-        assert!(app.inbox().iter().any(|m| m.body == "Ransom note"));
+        assert!(
+            app.inbox()
+                .iter()
+                .any(|m| m.title == "NHK call 2" && m.body.contains("10:30"))
+        );
         app.set_team(0);
-        assert!(app.inbox().iter().all(|m| m.body != "Ransom note"));
+        assert!(app.inbox().iter().all(|m| m.title != "NHK call 2"));
         // Rewind to the end of turn 1 and play on as a branch; a rewind
         // needs a reason, and the dialog keeps what was typed until then.
         app.set_facilitator(true);

@@ -28,6 +28,10 @@ pub fn parse_key(name: &str) -> Option<KeyCode> {
         "Esc" => KeyCode::Esc,
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
+        "PageUp" => KeyCode::PageUp,
+        "PageDown" => KeyCode::PageDown,
+        "Home" => KeyCode::Home,
+        "End" => KeyCode::End,
         _ => {
             let mut chars = name.chars();
             let c = chars.next()?;

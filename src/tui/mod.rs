@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod data;
+pub mod decision_browser;
 pub mod draw;
 pub mod fixture;
 pub mod i18n;

@@ -24,7 +24,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             s.get("help_quit").to_string(),
             vec![Line::from(s.get("quit_confirm"))],
         ),
-        Dialog::Inject { text, to } => {
+        Dialog::Inject {
+            title,
+            text,
+            to,
+            field: f,
+        } => {
             let teams: Vec<Span> = app
                 .scenario()
                 .teams
@@ -44,13 +49,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 format!("{}: ", s.get("dialog_to")),
                 t.fg(t.accent),
             )];
-            to_line.extend(teams);
+            let to_style = if *f == 2 {
+                t.highlight()
+            } else {
+                t.fg(t.text)
+            };
+            to_line.extend(teams.into_iter().map(|sp| sp.style(to_style)));
             (
                 s.get("dialog_inject").to_string(),
                 vec![
                     Line::from(Span::styled(s.get("dialog_inject_hint"), t.fg(t.dim))),
+                    field(s.get("dialog_title"), title, *f == 0),
+                    field(s.get("dialog_text"), text, *f == 1),
                     Line::from(to_line),
-                    field(s.get("detail"), text, true),
                 ],
             )
         }

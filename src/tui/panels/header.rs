@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::time;
 
 use super::super::app::App;
+use super::fit;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.strings;
@@ -64,5 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         app.text(&sc.title).to_string(),
         t.fg(t.accent),
     ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(fit(Line::from(spans), area.width as usize)),
+        area,
+    );
 }

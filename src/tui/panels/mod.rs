@@ -31,3 +31,54 @@ pub fn list_state(selected: Option<usize>, height: u16) -> ListState {
         .with_offset(offset)
         .with_selected(selected)
 }
+
+/// Cuts a line to `width` display columns, ending it with `…` when
+/// anything was cut, so nothing disappears at a border unannounced.
+pub fn fit<'a>(line: ratatui::text::Line<'a>, width: usize) -> ratatui::text::Line<'a> {
+    use ratatui::text::Span;
+    use unicode_width::UnicodeWidthChar;
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let mut kept = String::new();
+        for ch in span.content.chars() {
+            let w = ch.width().unwrap_or(0);
+            if w > left {
+                left = 0;
+                break;
+            }
+            left -= w;
+            kept.push(ch);
+        }
+        let full = kept.len() == span.content.len();
+        spans.push(Span::styled(kept, span.style));
+        if !full || left == 0 {
+            break;
+        }
+    }
+    if width > 0 {
+        spans.push(Span::raw("…"));
+    }
+    ratatui::text::Line::from(spans).style(line.style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+    use ratatui::text::{Line, Span};
+
+    #[test]
+    fn long_lines_end_in_an_ellipsis_within_the_width() {
+        let line = Line::from(vec![Span::raw("[ ] "), Span::raw("監視 Domain controllers")]);
+        let cut = fit(line.clone(), 12);
+        assert_eq!(cut.to_string(), "[ ] 監視 Do…");
+        assert!(cut.width() <= 12);
+        // A wide character that would straddle the edge is left out.
+        let cut = fit(line.clone(), 8);
+        assert_eq!(cut.to_string(), "[ ] 監…");
+        assert_eq!(fit(line.clone(), 80), line, "short lines are untouched");
+    }
+}

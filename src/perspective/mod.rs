@@ -39,7 +39,7 @@ pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
         Event::DecisionStarted { decision, .. }
         | Event::DecisionRefused { decision, .. }
         | Event::ActionSucceeded { decision }
-        | Event::ActionFailed { decision } => mine(decision.org),
+        | Event::ActionFailed { decision, .. } => mine(decision.org),
         Event::StageStarted { .. }
         | Event::CampaignFinished { .. }
         | Event::AssetCompromised { .. }
@@ -64,6 +64,7 @@ pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
         | Event::AssetDown { .. }
         | Event::AssetRecovered { .. }
         | Event::ObjectiveMet { .. }
-        | Event::ObjectiveFailed { .. } => true,
+        | Event::ObjectiveFailed { .. }
+        | Event::TrustChanged { .. } => true,
     }
 }

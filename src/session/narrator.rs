@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
 use crate::sim::decision::{Action, Decision, Refusal, Tlp};
-use crate::sim::event::Event;
+use crate::sim::event::{Event, TrustMeasure};
 use crate::sim::knowledge::Facts;
 
 use super::i18n::Strings;
@@ -276,15 +276,43 @@ impl<'a> Narrator<'a> {
                 ),
                 Tone::Good,
             ),
-            Event::ActionFailed { decision } => (
+            Event::ActionFailed {
+                decision,
+                odds,
+                no_complaint,
+            } => (
                 s.fmt(
-                    "ev_failed",
+                    if *no_complaint {
+                        "ev_failed_no_complaint"
+                    } else {
+                        "ev_failed"
+                    },
                     &[
                         ("org", &o(&decision.org)),
                         ("action", &self.action(&decision.action)),
+                        ("odds", &percent(odds / 10)),
                     ],
                 ),
                 Tone::Bad,
+            ),
+            Event::TrustChanged {
+                measure,
+                cause,
+                delta,
+                now,
+            } => (
+                s.fmt(
+                    match measure {
+                        TrustMeasure::Public => "ev_public_trust",
+                        TrustMeasure::Alliance => "ev_alliance_trust",
+                    },
+                    &[
+                        ("delta", &points(*delta)),
+                        ("now", &percent(*now)),
+                        ("why", s.get(&format!("trust_cause_{cause:?}"))),
+                    ],
+                ),
+                if *delta < 0 { Tone::Bad } else { Tone::Good },
             ),
             Event::StageStarted { attacker: x, stage } => (
                 s.fmt(
@@ -438,11 +466,73 @@ impl<'a> Narrator<'a> {
     }
 }
 
+/// A permille figure as people read it: a percentage.
+pub fn percent(permille: u16) -> String {
+    if permille % 10 == 0 {
+        format!("{}%", permille / 10)
+    } else {
+        format!("{}.{}%", permille / 10, permille % 10)
+    }
+}
+
+/// A change of a permille figure, in signed percentage points.
+pub fn points(delta_permille: i32) -> String {
+    let sign = if delta_permille < 0 { "−" } else { "+" };
+    let d = delta_permille.unsigned_abs();
+    if d % 10 == 0 {
+        format!("{sign}{}", d / 10)
+    } else {
+        format!("{sign}{}.{}", d / 10, d % 10)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::load::{LoadOptions, load_builtin};
     use crate::session::i18n::Lang;
+
+    #[test]
+    fn permille_reads_as_percent() {
+        assert_eq!(percent(700), "70%");
+        assert_eq!(percent(705), "70.5%");
+        assert_eq!(percent(0), "0%");
+        assert_eq!(points(-40), "−4");
+        assert_eq!(points(15), "+1.5");
+    }
+
+    #[test]
+    fn trust_moves_and_failures_say_why_in_either_language() {
+        let loaded = match load_builtin("tutorial", &LoadOptions::default()) {
+            Ok(l) => l,
+            Err(e) => panic!("{e:?}"),
+        };
+        let scenario = &loaded.scenario;
+        let moved = Event::TrustChanged {
+            measure: crate::sim::event::TrustMeasure::Public,
+            cause: crate::sim::event::TrustCause::Defacement,
+            delta: -40,
+            now: 660,
+        };
+        let failed = Event::ActionFailed {
+            decision: crate::sim::decision::Decision {
+                org: 0,
+                action: crate::sim::decision::Action::PublicStatement,
+            },
+            odds: 7000,
+            no_complaint: false,
+        };
+        for lang in [Lang::En, Lang::Ja] {
+            let strings = Strings::new(lang);
+            let n = Narrator::new(scenario, Viewer::Team(0), &strings);
+            let (text, tone) = n.event(&moved);
+            assert!(text.contains("−4") && text.contains("66%"), "{text}");
+            assert!(!text.contains("trust_cause_"), "a cause has no words: {text}");
+            assert_eq!(tone, Tone::Bad);
+            let (text, _) = n.event(&failed);
+            assert!(text.contains("70%"), "{text}");
+        }
+    }
 
     #[test]
     fn attackers_are_named_to_the_facilitator_only_in_either_language() {

@@ -36,6 +36,12 @@ pub enum Event {
     },
     ActionFailed {
         decision: Decision,
+        /// The chance it had, basis points: the reason it can fail.
+        #[serde(default)]
+        odds: u16,
+        /// A takedown without a victim's complaint, at reduced odds.
+        #[serde(default)]
+        no_complaint: bool,
     },
     // Ground truth about the attacker: the facilitator sees these.
     StageStarted {
@@ -141,4 +147,34 @@ pub enum Event {
     ObjectiveFailed {
         objective: u32,
     },
+    /// Public or alliance trust moved, and why; both are public.
+    TrustChanged {
+        measure: TrustMeasure,
+        cause: TrustCause,
+        /// The change applied, permille (after clamping to 0..=1000).
+        delta: i32,
+        now: u16,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrustMeasure {
+    Public,
+    Alliance,
+}
+
+/// What moved a trust figure: a decision's consequence, the attacker, a
+/// leak, an unanswered ally, or a scenario inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrustCause {
+    Statement,
+    Attribution,
+    ActiveDefence,
+    Alert,
+    Article5,
+    Liaison,
+    Defacement,
+    IntelLeak,
+    Article5Unanswered,
+    Inject,
 }

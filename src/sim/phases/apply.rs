@@ -10,7 +10,7 @@ use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario};
 use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::decision::{self, Action, Decision};
-use crate::sim::event::Event;
+use crate::sim::event::{Event, TrustCause};
 use crate::sim::resources::*;
 
 use super::{effects, intel};
@@ -47,7 +47,7 @@ pub fn apply(
                 *turns,
             );
         }
-        Event::ActionFailed { decision: d } => release(world, rules, d),
+        Event::ActionFailed { decision: d, .. } => release(world, rules, d),
         Event::ActionSucceeded { decision: d } => {
             release(world, rules, d);
             take_effect(world, rules, compromises, d, turn);
@@ -169,10 +169,10 @@ fn take_effect(
             } else {
                 t.statement_uninformed_public_trust
             };
-            effects::public_trust(world, i32::from(delta));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::PublicStatement { org });
+            effects::public_trust(world, i32::from(delta), TrustCause::Statement);
         }
         Action::AttributePublicly { attacker } => {
             let named = world
@@ -197,8 +197,6 @@ fn take_effect(
                     t.attribution_wrong_public_trust,
                 )
             };
-            effects::alliance_trust(world, i32::from(alliance));
-            effects::public_trust(world, i32::from(public));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::PublicAttribution {
@@ -207,6 +205,8 @@ fn take_effect(
                     named,
                     correct,
                 });
+            effects::alliance_trust(world, i32::from(alliance), TrustCause::Attribution);
+            effects::public_trust(world, i32::from(public), TrustCause::Attribution);
         }
         Action::Takedown { attacker } => {
             remove_infrastructure(world, *attacker, u32::from(t.takedown_servers))
@@ -221,7 +221,7 @@ fn take_effect(
             } else {
                 t.allied_active_defence_public_trust
             };
-            effects::public_trust(world, i32::from(cost));
+            effects::public_trust(world, i32::from(cost), TrustCause::ActiveDefence);
         }
         Action::RaiseAlert => {
             let level = {
@@ -229,32 +229,34 @@ fn take_effect(
                 p.alert_level = (p.alert_level + 1).min(crate::sim::decision::MAX_ALERT_LEVEL);
                 p.alert_level
             };
-            effects::public_trust(world, i32::from(t.alert_public_trust));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::AlertRaised { level });
+            effects::public_trust(world, i32::from(t.alert_public_trust), TrustCause::Alert);
         }
         Action::ConsultArticle5 => {
             let threshold = rules.escalation_threshold();
             let premature = world.resource::<Metrics>().peak_impact < threshold;
             world.resource_mut::<Politics>().article5_turn = Some(turn);
-            if premature {
-                effects::public_trust(world, i32::from(t.article5_premature_public_trust));
-            } else {
-                effects::alliance_trust(world, i32::from(t.article5_timely_alliance_trust));
-            }
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::Article5Consulted { org, premature });
+            if premature {
+                let delta = i32::from(t.article5_premature_public_trust);
+                effects::public_trust(world, delta, TrustCause::Article5);
+            } else {
+                let delta = i32::from(t.article5_timely_alliance_trust);
+                effects::alliance_trust(world, delta, TrustCause::Article5);
+            }
         }
         Action::Liaison => {
             // The trust bonus between the allies is applied where trust is
             // read (`intel::trust`), not written pair by pair.
             world.resource_mut::<Politics>().liaison = true;
-            effects::alliance_trust(world, i32::from(t.liaison_alliance_trust));
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::LiaisonOpened { org });
+            effects::alliance_trust(world, i32::from(t.liaison_alliance_trust), TrustCause::Liaison);
         }
     }
 }

@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 use crate::scenario::model::{Attacker, AttackerIdx, Backups, Scenario, Stage, StageAction};
 use crate::sim::Phase;
 use crate::sim::components::*;
-use crate::sim::event::Event;
+use crate::sim::event::{Event, TrustCause};
 use crate::sim::resources::*;
 use crate::sim::rng::SimRng;
 
@@ -479,7 +479,11 @@ fn deface(
         }
         if !campaign.defaced.contains(&asset) {
             campaign.defaced.push(asset);
-            effects::public_trust(world, i32::from(ctx.rules.tuning.deface_public_trust));
+            effects::public_trust(
+                world,
+                i32::from(ctx.rules.tuning.deface_public_trust),
+                TrustCause::Defacement,
+            );
             world.resource_mut::<TurnLog>().push(Event::AssetDefaced {
                 asset,
                 attacker: ctx.idx,

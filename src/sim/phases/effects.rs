@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, Effect, OrgIdx};
-use crate::sim::event::Event;
+use crate::sim::event::{Event, TrustCause, TrustMeasure};
 
 use crate::sim::components::*;
 use crate::sim::resources::*;
@@ -92,14 +92,38 @@ pub fn reveal_attacker(world: &mut World, org: OrgIdx, attacker: AttackerIdx) {
     }
 }
 
-pub fn public_trust(world: &mut World, delta: i32) {
+pub fn public_trust(world: &mut World, delta: i32, cause: TrustCause) {
     let mut p = world.resource_mut::<Politics>();
-    p.public_trust = shift(p.public_trust, delta);
+    let before = p.public_trust;
+    p.public_trust = shift(before, delta);
+    let now = p.public_trust;
+    record_trust(world, TrustMeasure::Public, cause, before, now);
 }
 
-pub fn alliance_trust(world: &mut World, delta: i32) {
+pub fn alliance_trust(world: &mut World, delta: i32, cause: TrustCause) {
     let mut p = world.resource_mut::<Politics>();
-    p.alliance_trust = shift(p.alliance_trust, delta);
+    let before = p.alliance_trust;
+    p.alliance_trust = shift(before, delta);
+    let now = p.alliance_trust;
+    record_trust(world, TrustMeasure::Alliance, cause, before, now);
+}
+
+/// A move of trust, in the turn's events, so a debrief can say why.
+pub fn record_trust(
+    world: &mut World,
+    measure: TrustMeasure,
+    cause: TrustCause,
+    before: u16,
+    now: u16,
+) {
+    if before != now {
+        world.resource_mut::<TurnLog>().push(Event::TrustChanged {
+            measure,
+            cause,
+            delta: i32::from(now) - i32::from(before),
+            now,
+        });
+    }
 }
 
 /// Applies a scenario effect.
@@ -140,7 +164,9 @@ pub fn apply(world: &mut World, effect: &Effect) {
         Effect::ChangeTrust { from, to, delta } => {
             change_trust(world, *from, *to, i32::from(*delta))
         }
-        Effect::PublicTrust(delta) => public_trust(world, i32::from(*delta)),
-        Effect::AllianceTrust(delta) => alliance_trust(world, i32::from(*delta)),
+        Effect::PublicTrust(delta) => public_trust(world, i32::from(*delta), TrustCause::Inject),
+        Effect::AllianceTrust(delta) => {
+            alliance_trust(world, i32::from(*delta), TrustCause::Inject)
+        }
     }
 }

@@ -14,7 +14,7 @@ use crate::sim::Phase;
 use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::decision::Tlp;
-use crate::sim::event::Event;
+use crate::sim::event::{Event, TrustCause};
 use crate::sim::knowledge::Facts;
 use crate::sim::resources::*;
 use crate::sim::rng::SimRng;
@@ -191,7 +191,11 @@ pub fn deliver_messages(world: &mut World) {
             let cross_border = rules.organisations[m.from as usize].nation
                 != rules.organisations[m.to as usize].nation;
             if cross_border {
-                effects::alliance_trust(world, -i32::from(rules.tuning.leak_alliance_cost));
+                effects::alliance_trust(
+                    world,
+                    -i32::from(rules.tuning.leak_alliance_cost),
+                    TrustCause::IntelLeak,
+                );
             }
             events.push(Event::IntelLeaked {
                 from: m.from,

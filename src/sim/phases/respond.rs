@@ -51,6 +51,7 @@ fn outcome(
     {
         success = success * u32::from(rules.tuning.takedown_without_complaint) / 1000;
     }
+    let no_complaint = u32::from(spec.success) != success;
     if rng.chance_bp(success) {
         Event::ActionSucceeded {
             decision: action.decision,
@@ -58,6 +59,8 @@ fn outcome(
     } else {
         Event::ActionFailed {
             decision: action.decision,
+            odds: success.min(u32::from(u16::MAX)) as u16,
+            no_complaint,
         }
     }
 }

@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{Goal, Scenario};
 use crate::sim::components::{Campaign, Compromise};
-use crate::sim::event::Event;
+use crate::sim::event::{Event, TrustCause, TrustMeasure};
 use crate::sim::resources::*;
 
 /// Impact and outage rate follow the cascade's running sums; the
@@ -31,6 +31,7 @@ pub fn alliance_expects_consultation(
     clock: Res<Clock>,
     mut metrics: ResMut<Metrics>,
     mut politics: ResMut<Politics>,
+    mut log: ResMut<TurnLog>,
 ) {
     let rules = &rules.0;
     if metrics.peak_impact >= rules.escalation_threshold() {
@@ -41,10 +42,19 @@ pub fn alliance_expects_consultation(
     };
     let t = &rules.tuning;
     if politics.article5_turn.is_none() && clock.turn > reached + u32::from(t.escalation_grace) {
+        let before = politics.alliance_trust;
         politics.alliance_trust = super::effects::shift(
-            politics.alliance_trust,
+            before,
             i32::from(t.article5_unanswered_alliance_trust_per_turn),
         );
+        if politics.alliance_trust != before {
+            log.push(Event::TrustChanged {
+                measure: TrustMeasure::Alliance,
+                cause: TrustCause::Article5Unanswered,
+                delta: i32::from(politics.alliance_trust) - i32::from(before),
+                now: politics.alliance_trust,
+            });
+        }
     }
 }
 

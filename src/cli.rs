@@ -74,6 +74,10 @@ pub enum Command {
         /// Change a scenario value: PATH=VALUE (see `kizuna params`).
         #[arg(long = "set", value_name = "PATH=VALUE")]
         sets: Vec<String>,
+        /// A facilitator-run screen: the facilitator's view opens without
+        /// a passphrase (otherwise one is chosen at the start).
+        #[arg(long)]
+        facilitator: bool,
         #[command(flatten)]
         limits: Limits,
     },
@@ -222,6 +226,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             autosave,
             resume,
             sets,
+            facilitator,
             limits,
         } => play(
             scenario,
@@ -231,6 +236,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             autosave,
             resume,
             sets,
+            facilitator,
             &limits.options(),
         ),
         Command::Run {
@@ -368,6 +374,7 @@ fn play(
     autosave: Option<PathBuf>,
     resume: Option<PathBuf>,
     sets: Vec<String>,
+    facilitator: bool,
     opts: &LoadOptions,
 ) -> ExitCode {
     if !sets.is_empty() && resume.is_some() {
@@ -395,6 +402,7 @@ fn play(
     let options = tui::PlayOptions {
         scenario,
         lang,
+        facilitator,
         start: crate::startup::StartOptions {
             seed,
             teams,

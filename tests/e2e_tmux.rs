@@ -98,19 +98,37 @@ fn play_three_turns_resize_quit_and_replay() {
     let dir = tempfile::tempdir().expect("temp dir");
     let save = dir.path().join("tutorial-7.ron");
     let tmux = start("play", &save);
+    // The facilitator locks their view with a passphrase, typed twice.
+    tmux.wait_for("Facilitator's passphrase");
+    tmux.keys(&["fac", "Enter", "fac", "Enter"]);
+    // Japan's briefing opens the first turn.
+    tmux.wait_for("Briefing");
+    tmux.keys(&["Enter"]);
+    tmux.wait("the briefing to close", |s| !s.contains("Briefing"));
     tmux.wait_for("Turn 1/12");
     for next in ["Turn 2/12", "Turn 3/12", "Turn 4/12"] {
+        // Ending a turn asks first.
         tmux.keys(&["e"]);
+        tmux.wait_for("End Japan's turn?");
+        tmux.keys(&["y"]);
         tmux.wait_for(next);
+        // The debrief of the turn, when there was news, closes on Enter.
+        close_turn_start(&tmux);
     }
     // Help opens and any key closes it.
     tmux.keys(&["?"]);
     tmux.wait_for("Press any key to close");
     tmux.keys(&["x"]);
     tmux.wait("help to close", |s| !s.contains("Press any key to close"));
-    // The facilitator's ground truth.
+    // The facilitator's ground truth needs the passphrase.
     tmux.keys(&["f"]);
-    tmux.wait_for("Facilitator");
+    tmux.wait_for("Facilitator's view: passphrase");
+    tmux.keys(&["nope", "Enter"]);
+    tmux.wait_for("Wrong passphrase");
+    tmux.keys(&["f"]);
+    tmux.wait_for("Facilitator's view: passphrase");
+    tmux.keys(&["fac", "Enter"]);
+    tmux.wait_for("│ Facilitator │");
     tmux.keys(&["6"]);
     tmux.wait_for("Attackers (ground truth)");
     // Resizing: smaller, too small, and back.
@@ -167,9 +185,19 @@ fn play_three_turns_resize_quit_and_replay() {
         &cmd,
     ]);
     assert!(out.status.success());
+    // No passphrase this time: the facilitator's view stays open.
+    tmux.wait_for("Facilitator's passphrase");
+    tmux.keys(&["Enter"]);
+    tmux.wait("the passphrase to close", |s| {
+        !s.contains("Facilitator's passphrase")
+    });
+    close_turn_start(&tmux);
     tmux.wait_for("Turn 4/12");
     tmux.keys(&["e"]);
+    tmux.wait_for("End Japan's turn?");
+    tmux.keys(&["Enter"]);
     tmux.wait_for("Turn 5/12");
+    close_turn_start(&tmux);
     tmux.keys(&["q"]);
     tmux.wait_for("(y/n)");
     tmux.keys(&["y"]);
@@ -182,6 +210,18 @@ fn play_three_turns_resize_quit_and_replay() {
         .expect("replay runs");
     let text = String::from_utf8_lossy(&replay.stdout);
     assert!(text.contains("4 turns replayed"), "{text}");
+}
+
+/// Closes the opening screen of a turn if it is up (it opens only when
+/// there is news for the team).
+fn close_turn_start(tmux: &Tmux) {
+    // The opening is drawn in the same frame as the new turn.
+    if tmux.screen().contains("Enter to the decisions") {
+        tmux.keys(&["Enter"]);
+        tmux.wait("the turn's opening to close", |s| {
+            !s.contains("Enter to the decisions")
+        });
+    }
 }
 
 /// The pid of the program the pane's shell started (Linux: /proc).
@@ -199,8 +239,12 @@ fn sigterm_restores_the_terminal_and_keeps_the_log() {
     let dir = tempfile::tempdir().expect("temp dir");
     let save = dir.path().join("tutorial-7.ron");
     let tmux = start("term", &save);
-    tmux.wait_for("Turn 1/12");
-    tmux.keys(&["e"]);
+    tmux.wait_for("Facilitator's passphrase");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Briefing");
+    tmux.keys(&["Enter"]);
+    tmux.wait("the briefing to close", |s| !s.contains("Briefing"));
+    tmux.keys(&["e", "y"]);
     tmux.wait_for("Turn 2/12");
     let pid = child_of_pane(&tmux).expect("the program's pid");
     let kill = Command::new("kill")

@@ -4,6 +4,7 @@
 
 use kizuna::tui::action::UiAction;
 use kizuna::tui::app::{App, Panel};
+use kizuna::tui::decision_browser::DecisionTab;
 use kizuna::tui::fixture::{play_turn, render, tutorial};
 use kizuna::tui::i18n::Lang;
 
@@ -114,5 +115,64 @@ fn the_scenario_picker() {
             let screen = kizuna::tui::fixture::screen_text(t.backend().buffer());
             insta::assert_snapshot!(format!("picker_{}_{w}x{h}", lang_name(lang)), screen);
         }
+    }
+}
+
+/// The hot-seat screens: the facilitator's passphrase, the first turn's
+/// briefing, the end-of-turn question, the hand-over, and a debrief.
+#[test]
+fn hot_seat_screens() {
+    use kizuna::tui::app::Dialog;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    for lang in [Lang::En, Lang::Ja] {
+        let l = lang_name(lang);
+        let mut app = tutorial(lang);
+        app.begin(false);
+        snap(&mut app, &format!("passphrase_{l}"));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        snap(&mut app, &format!("briefing_{l}"));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        app.apply(UiAction::EndTurn);
+        snap(&mut app, &format!("confirm_end_{l}"));
+        app.on_key(KeyEvent::from(KeyCode::Char('y')));
+        assert!(matches!(app.dialog, Some(Dialog::HandOver { .. })));
+        snap(&mut app, &format!("handover_{l}"));
+        // Play on to a turn the team has news of.
+        let mut app = played(lang);
+        for _ in 0..8 {
+            let view = app.team_view();
+            let news = view
+                .debrief(view.public.turn - 1)
+                .is_some_and(|d| !d.is_quiet());
+            if news {
+                break;
+            }
+            play_turn(&mut app);
+        }
+        app.dialog = Some(Dialog::TurnStart { team: 0, scroll: 0 });
+        snap(&mut app, &format!("debrief_{l}"));
+    }
+}
+
+/// The decisions panel searched, filtered and on its other tabs.
+#[test]
+fn decisions_searched_and_filtered() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    for lang in [Lang::En, Lang::Ja] {
+        let l = lang_name(lang);
+        let mut app = played(lang);
+        app.decisions.tab = DecisionTab::Operational;
+        snap(&mut app, &format!("decisions_operational_{l}"));
+        app.apply(UiAction::Search);
+        for c in "email".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        app.apply(UiAction::KindFilter(1));
+        snap(&mut app, &format!("decisions_search_{l}"));
+        app.apply(UiAction::ClearFilters);
+        app.apply(UiAction::Select);
+        app.decisions.tab = DecisionTab::Queued;
+        snap(&mut app, &format!("decisions_queued_{l}"));
     }
 }

@@ -150,3 +150,91 @@ proptest! {
         }
     }
 }
+
+/// A turn's debrief is the team's own account: each event in it is one the
+/// team may see, nothing of the turn the team saw is missing, and the trust
+/// moves it reports add up to the public figures.
+#[test]
+fn debriefs_tell_a_team_only_what_it_saw_and_explain_trust() {
+    let loaded = scenario("tokyo-games");
+    let mut trust_moves = 0;
+    for seed in 0..6 {
+        let table = played("tokyo-games", seed, PolicyKind::Doctrine, 16);
+        for t in 0..table.scenario().teams.len() as u16 {
+            let view = table.team_view(t);
+            for seen in &view.history {
+                let d = view.debrief(seen.turn).expect("a played turn");
+                let told: Vec<&Event> = [
+                    &d.decisions,
+                    &d.detections,
+                    &d.received,
+                    &d.public,
+                    &d.trust,
+                    &d.objectives,
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                for e in &told {
+                    assert!(visible(e, Viewer::Team(t), &loaded.scenario), "{e:?}");
+                }
+                let injects = seen
+                    .events
+                    .iter()
+                    .filter(|e| matches!(e, Event::InjectFired { .. } | Event::AdHocInject { .. }))
+                    .count();
+                assert_eq!(told.len() + injects, seen.events.len());
+                trust_moves += d.trust.len();
+            }
+            // The last move of public trust lands on the figure shown.
+            let last = view
+                .history
+                .iter()
+                .rev()
+                .find_map(|s| view.debrief(s.turn).and_then(|d| d.public_trust));
+            if let Some((_, now)) = last {
+                assert_eq!(now, view.public.public_trust);
+            }
+        }
+    }
+    assert!(trust_moves > 0, "doctrine play moves trust");
+}
+
+/// Injects scripted for a turn are read before that turn's decisions, by
+/// the teams they are addressed to only, and then leave the list.
+#[test]
+fn injects_due_this_turn_arrive_before_the_decisions() {
+    let table = played("tokyo-games", 1, PolicyKind::Idle, 0);
+    let scenario = table.scenario().clone();
+    for t in 0..scenario.teams.len() as u16 {
+        let view = table.team_view(t);
+        let due: Vec<u32> = scenario
+            .injects
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                matches!(i.trigger, kizuna::scenario::model::Trigger::AtTurn(1))
+                    && i.to.contains(&t)
+            })
+            .map(|(n, _)| n as u32)
+            .collect();
+        assert_eq!(view.arriving, due, "team {t}");
+    }
+    assert!(
+        (0..scenario.teams.len() as u16).any(|t| !table.team_view(t).arriving.is_empty()),
+        "tokyo-games opens with an inject"
+    );
+    let table = played("tokyo-games", 1, PolicyKind::Idle, 1);
+    for t in 0..scenario.teams.len() as u16 {
+        let view = table.team_view(t);
+        for i in &view.arriving {
+            assert!(
+                !matches!(
+                    scenario.injects[*i as usize].trigger,
+                    kizuna::scenario::model::Trigger::AtTurn(1)
+                ),
+                "turn 1's inject fired and left the list"
+            );
+        }
+    }
+}

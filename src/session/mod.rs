@@ -4,6 +4,7 @@
 //! (`table.rs`), which builds each seat's view (`view.rs`). No terminal, no
 //! files of its own.
 
+pub mod debrief;
 pub mod i18n;
 pub mod log;
 pub mod narrator;

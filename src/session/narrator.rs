@@ -527,7 +527,10 @@ mod tests {
             let n = Narrator::new(scenario, Viewer::Team(0), &strings);
             let (text, tone) = n.event(&moved);
             assert!(text.contains("−4") && text.contains("66%"), "{text}");
-            assert!(!text.contains("trust_cause_"), "a cause has no words: {text}");
+            assert!(
+                !text.contains("trust_cause_"),
+                "a cause has no words: {text}"
+            );
             assert_eq!(tone, Tone::Bad);
             let (text, _) = n.event(&failed);
             assert!(text.contains("70%"), "{text}");

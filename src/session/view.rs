@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::perspective::{Promises, TeamLens, Viewer, visible};
-use crate::scenario::model::{AssetIdx, AttackerIdx, DecisionKind, OrgIdx, Scenario, TeamIdx};
+use crate::scenario::model::{
+    AssetIdx, AttackerIdx, DecisionKind, InjectIdx, OrgIdx, Scenario, TeamIdx, Trigger,
+};
 use crate::sim::TurnOutcome;
 use crate::sim::decision::{Action, Decision, Refusal, Tlp};
 use crate::sim::event::Event;
@@ -73,6 +75,9 @@ pub struct TeamView {
     pub queued: Vec<Decision>,
     /// The events of each turn the team may see, oldest first.
     pub history: Vec<TurnEvents>,
+    /// Scripted injects to the team that arrive as this turn opens (they
+    /// fire before decisions take effect), so they are read first.
+    pub arriving: Vec<InjectIdx>,
 }
 
 /// Staff of one of the team's organisations this turn.
@@ -260,6 +265,7 @@ impl TeamView {
             decisions: candidates(&lens, promises),
             queued: promises.decisions().to_vec(),
             history: seen_history(session.history(), Viewer::Team(team), scenario),
+            arriving: arriving(session, team),
         }
     }
 
@@ -341,6 +347,36 @@ fn seen_history(history: &[TurnOutcome], viewer: Viewer, scenario: &Scenario) ->
                 .cloned()
                 .collect(),
         })
+        .collect()
+}
+
+/// Injects scripted for a turn up to the one being decided, to `team`,
+/// that have not fired: they fire first thing in this turn.
+fn arriving(session: &super::Session, team: TeamIdx) -> Vec<InjectIdx> {
+    if session.ended() {
+        return Vec::new();
+    }
+    let turn = session.turn();
+    let fired: Vec<InjectIdx> = session
+        .history()
+        .iter()
+        .flat_map(|o| &o.events)
+        .filter_map(|e| match e {
+            Event::InjectFired { inject, .. } => Some(*inject),
+            _ => None,
+        })
+        .collect();
+    session
+        .scenario()
+        .injects
+        .iter()
+        .enumerate()
+        .filter(|(i, inject)| {
+            matches!(inject.trigger, Trigger::AtTurn(t) if t <= turn)
+                && inject.to.contains(&team)
+                && !fired.contains(&(*i as InjectIdx))
+        })
+        .map(|(i, _)| i as InjectIdx)
         .collect()
 }
 

@@ -93,6 +93,37 @@ pub enum Dialog {
         field: usize,
     },
     ConfirmQuit,
+    /// "End this team's turn?"
+    ConfirmEndTurn,
+    /// The screen is covered until the next team is at the keyboard.
+    HandOver {
+        team: TeamIdx,
+    },
+    /// The opening of a team's turn: the briefing (on the first turn),
+    /// injects arriving now, and the debrief of the turn just played.
+    TurnStart {
+        team: TeamIdx,
+        scroll: u16,
+    },
+    /// The facilitator chooses a passphrase for the facilitator's view.
+    SetPassphrase {
+        first: String,
+        second: String,
+        /// 0 = first, 1 = again.
+        field: usize,
+    },
+    /// The facilitator's passphrase, to open the facilitator's view.
+    Unlock {
+        typed: String,
+    },
+}
+
+/// Who may open the facilitator's view at this keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FacilitatorAccess {
+    /// A facilitator-run screen, or nobody chose a passphrase.
+    Open,
+    Passphrase(String),
 }
 
 /// A message in the inbox, already in the viewer's language.
@@ -145,6 +176,8 @@ pub struct App {
     pub detail_scroll: u16,
     /// The decisions panel's tab, search and filters.
     pub decisions: DecisionBrowser,
+    /// Who may open the facilitator's view.
+    pub access: FacilitatorAccess,
     /// The last frame's size, to place mouse clicks.
     pub size: Rect,
 }
@@ -171,6 +204,7 @@ impl App {
             quit: false,
             detail_scroll: 0,
             decisions: DecisionBrowser::default(),
+            access: FacilitatorAccess::Open,
             size: Rect::new(0, 0, 120, 40),
         };
         match app.table.human_teams().first() {
@@ -305,8 +339,22 @@ impl App {
                     self.toggle_queue();
                 }
             }
-            UiAction::EndTurn => self.end_turn(),
-            UiAction::ToggleFacilitator => self.set_facilitator(!self.facilitator),
+            UiAction::EndTurn => {
+                if self.facilitator && self.human_teams().is_empty() {
+                    self.end_turn();
+                } else if !self.session().ended() {
+                    self.dialog = Some(Dialog::ConfirmEndTurn);
+                }
+            }
+            UiAction::ToggleFacilitator => {
+                if self.facilitator || self.access == FacilitatorAccess::Open {
+                    self.set_facilitator(!self.facilitator);
+                } else {
+                    self.dialog = Some(Dialog::Unlock {
+                        typed: String::new(),
+                    });
+                }
+            }
             UiAction::Help => self.help = true,
             UiAction::Quit => self.dialog = Some(Dialog::ConfirmQuit),
             UiAction::Inject => {
@@ -442,7 +490,9 @@ impl App {
             self.rows[i] = 0;
             return;
         }
-        let next = (self.rows[i] as isize).saturating_add(by).clamp(0, count as isize - 1);
+        let next = (self.rows[i] as isize)
+            .saturating_add(by)
+            .clamp(0, count as isize - 1);
         if self.rows[i] != next as usize {
             self.detail_scroll = 0;
         }
@@ -599,17 +649,14 @@ impl App {
     /// [`App::candidates`], in display order.
     pub fn decision_order(&self) -> Vec<usize> {
         let narrator = self.narrator();
-        self.decisions.shown(
-            &self.team_view.decisions,
-            &self.team_view.queued,
-            |c| {
+        self.decisions
+            .shown(&self.team_view.decisions, &self.team_view.queued, |c| {
                 format!(
                     "{} {}",
                     narrator.decision(&c.decision),
                     narrator.org_short(c.decision.org)
                 )
-            },
-        )
+            })
     }
 
     /// The decision under the cursor, as an index into [`App::candidates`].
@@ -682,6 +729,58 @@ impl App {
         }
     }
 
+    /// The first screen of a session: with people playing, the
+    /// facilitator chooses a passphrase for the facilitator's view unless
+    /// the screen is facilitator-run; then the first team's briefing.
+    pub fn begin(&mut self, facilitator_run: bool) {
+        let Some(&first) = self.human_teams().first() else {
+            return;
+        };
+        if facilitator_run {
+            self.access = FacilitatorAccess::Open;
+            self.open_turn_start(first);
+        } else {
+            self.dialog = Some(Dialog::SetPassphrase {
+                first: String::new(),
+                second: String::new(),
+                field: 0,
+            });
+        }
+    }
+
+    /// Ends the turn of the team at the keyboard (confirmed), then covers
+    /// the screen for the next team, or opens the debrief when the same
+    /// person plays on.
+    fn end_turn_and_hand_over(&mut self) {
+        let before = self.session().turn();
+        let was = self.team;
+        self.end_turn();
+        let moved = self.session().turn() != before || self.team != was;
+        if !moved {
+            return;
+        }
+        if self.human_teams().len() > 1 {
+            self.dialog = Some(Dialog::HandOver { team: self.team });
+        } else {
+            self.open_turn_start(self.team);
+        }
+    }
+
+    /// The opening of `team`'s turn, when there is something to read.
+    fn open_turn_start(&mut self, team: TeamIdx) {
+        let view = &self.team_view;
+        let turn = view.public.turn;
+        let news = turn == 1
+            || !view.arriving.is_empty()
+            || turn
+                .checked_sub(1)
+                .and_then(|t| view.debrief(t))
+                .is_some_and(|d| !d.is_quiet());
+        if news {
+            self.dialog = Some(Dialog::TurnStart { team, scroll: 0 });
+        }
+    }
+
     /// Writes the log to the autosave file, if there is one.
     pub fn save(&mut self) {
         if let Some(path) = &self.autosave
@@ -742,6 +841,94 @@ impl App {
         let teams = self.scenario().teams.len();
         let mut keep = true;
         match &mut dialog {
+            Dialog::ConfirmEndTurn => {
+                keep = false;
+                if matches!(
+                    key.code,
+                    KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
+                ) {
+                    self.end_turn_and_hand_over();
+                    return;
+                }
+            }
+            Dialog::HandOver { team } => {
+                // Only Enter: a stray key must not uncover the screen.
+                if key.code == KeyCode::Enter {
+                    let team = *team;
+                    self.set_team(team);
+                    self.set_facilitator(false);
+                    self.open_turn_start(team);
+                    return;
+                }
+            }
+            Dialog::TurnStart { scroll, .. } => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                KeyCode::PageDown => *scroll = scroll.saturating_add(10),
+                KeyCode::Enter | KeyCode::Char(' ') => keep = false,
+                _ => {}
+            },
+            Dialog::SetPassphrase {
+                first,
+                second,
+                field,
+            } => match key.code {
+                KeyCode::Tab | KeyCode::BackTab => *field = 1 - *field,
+                KeyCode::Backspace => {
+                    if *field == 0 {
+                        first.pop();
+                    } else {
+                        second.pop();
+                    }
+                }
+                KeyCode::Char(c) => {
+                    if *field == 0 {
+                        first.push(c);
+                    } else {
+                        second.push(c);
+                    }
+                }
+                KeyCode::Enter => {
+                    if first.is_empty() && second.is_empty() {
+                        self.access = FacilitatorAccess::Open;
+                        keep = false;
+                    } else if *field == 0 {
+                        *field = 1;
+                    } else if first == second {
+                        self.access = FacilitatorAccess::Passphrase(first.clone());
+                        self.status = Some(self.strings.get("status_locked").to_string());
+                        keep = false;
+                    } else {
+                        second.clear();
+                        self.status =
+                            Some(self.strings.get("status_passphrase_differs").to_string());
+                    }
+                    if !keep {
+                        self.set_facilitator(false);
+                        if let Some(&t) = self.human_teams().first() {
+                            self.open_turn_start(t);
+                        }
+                        return;
+                    }
+                }
+                _ => {}
+            },
+            Dialog::Unlock { typed } => match key.code {
+                KeyCode::Backspace => {
+                    typed.pop();
+                }
+                KeyCode::Char(c) => typed.push(c),
+                KeyCode::Enter => {
+                    keep = false;
+                    if self.access == FacilitatorAccess::Passphrase(typed.clone()) {
+                        self.set_facilitator(true);
+                    } else {
+                        self.status = Some(self.strings.get("status_wrong_passphrase").to_string());
+                    }
+                }
+                _ => {}
+            },
             Dialog::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
                     self.quit = true;
@@ -1120,10 +1307,10 @@ mod tests {
         app.apply(UiAction::ToggleQueue);
         assert_eq!(queued(&app, 0).len(), 1);
         // Japan ends; the US is now at the keyboard; nothing resolved yet.
-        app.apply(UiAction::EndTurn);
+        app.end_turn();
         assert_eq!(app.team(), 1);
         assert_eq!(app.session().turn(), 1);
-        app.apply(UiAction::EndTurn);
+        app.end_turn();
         // Both ended: the turn resolved with Japan's decision.
         assert_eq!(app.session().turn(), 2);
         assert_eq!(app.team(), 0);
@@ -1144,7 +1331,7 @@ mod tests {
             &[("us", Controller::Policy(crate::policy::PolicyKind::Idle))],
         );
         assert_eq!(app.human_teams(), vec![0]);
-        app.apply(UiAction::EndTurn);
+        app.end_turn();
         assert_eq!(app.session().turn(), 2);
     }
 
@@ -1209,6 +1396,105 @@ mod tests {
             .map(|&i| app.candidates()[i].decision.clone())
             .collect();
         assert_eq!(Some(shown), queued);
+    }
+
+    #[test]
+    fn hot_seat_confirms_covers_the_screen_and_locks_the_facilitator_view() {
+        let mut app = tutorial(Lang::En);
+        let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::from(code));
+        let typed = |app: &mut App, text: &str| {
+            for c in text.chars() {
+                app.on_key(KeyEvent::from(KeyCode::Char(c)));
+            }
+        };
+        // The facilitator chooses a passphrase; a mismatch is asked again.
+        app.begin(false);
+        typed(&mut app, "kizuna");
+        key(&mut app, KeyCode::Enter);
+        typed(&mut app, "kizunx");
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(app.dialog, Some(Dialog::SetPassphrase { .. })));
+        typed(&mut app, "kizuna");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.access, FacilitatorAccess::Passphrase("kizuna".into()));
+        // Japan's turn opens with the briefing and the inject due now.
+        assert!(matches!(
+            app.dialog,
+            Some(Dialog::TurnStart { team: 0, .. })
+        ));
+        assert!(!app.team_view().arriving.is_empty());
+        let screen = render(&mut app, 120, 40);
+        assert!(
+            screen.contains("Briefing") && screen.contains("Arriving now"),
+            "{screen}"
+        );
+        key(&mut app, KeyCode::Enter);
+        assert!(app.dialog.is_none());
+        // The facilitator's view needs the passphrase.
+        key(&mut app, KeyCode::Char('f'));
+        typed(&mut app, "guess");
+        key(&mut app, KeyCode::Enter);
+        assert!(!app.facilitator());
+        assert_eq!(app.status.as_deref(), Some("Wrong passphrase"));
+        key(&mut app, KeyCode::Char('f'));
+        typed(&mut app, "kizuna");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.facilitator());
+        // Ending a turn asks; any other key goes back.
+        key(&mut app, KeyCode::Char('e'));
+        assert_eq!(app.dialog, Some(Dialog::ConfirmEndTurn));
+        key(&mut app, KeyCode::Char('n'));
+        assert!(app.dialog.is_none());
+        assert!(!app.table().ready(0));
+        key(&mut app, KeyCode::Char('e'));
+        key(&mut app, KeyCode::Char('y'));
+        assert!(app.table().ready(0));
+        // The next team gets a covered screen: nothing of Japan's, nor the
+        // facilitator's ground truth, until it takes the keyboard.
+        assert_eq!(app.dialog, Some(Dialog::HandOver { team: 1 }));
+        let screen = render(&mut app, 120, 40);
+        assert!(
+            screen.contains("Pass the keyboard to United States"),
+            "{screen}"
+        );
+        for private in [
+            "Infrastructure",
+            "Inbox",
+            "Morning briefing",
+            "Facilitator │",
+        ] {
+            assert!(!screen.contains(private), "{private} shows: {screen}");
+        }
+        key(&mut app, KeyCode::Char('x'));
+        assert_eq!(app.dialog, Some(Dialog::HandOver { team: 1 }), "only Enter");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.team(), 1);
+        assert!(
+            !app.facilitator(),
+            "the hand-over leaves the facilitator view"
+        );
+        // The US ends too: the turn resolves and Japan is handed back the
+        // keyboard, then reads its debrief of turn 1.
+        if app.dialog.is_some() {
+            key(&mut app, KeyCode::Enter);
+        }
+        key(&mut app, KeyCode::Char('e'));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.session().turn(), 2);
+        assert_eq!(app.dialog, Some(Dialog::HandOver { team: 0 }));
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.team(), 0);
+    }
+
+    #[test]
+    fn a_facilitator_run_screen_needs_no_passphrase() {
+        let mut app = tutorial(Lang::En);
+        app.begin(true);
+        assert_eq!(app.access, FacilitatorAccess::Open);
+        assert!(matches!(app.dialog, Some(Dialog::TurnStart { .. })));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        app.on_key(KeyEvent::from(KeyCode::Char('f')));
+        assert!(app.facilitator());
     }
 
     #[test]
@@ -1371,7 +1657,9 @@ mod tests {
             app.status.as_deref(),
             Some("An inject needs at least one team")
         );
-        assert!(matches!(&app.dialog, Some(Dialog::Inject { text, .. }) if text.ends_with("1.25m records")));
+        assert!(
+            matches!(&app.dialog, Some(Dialog::Inject { text, .. }) if text.ends_with("1.25m records"))
+        );
         app.on_key(KeyEvent::from(KeyCode::Tab));
         app.on_key(KeyEvent::from(KeyCode::Char('2'))); // the US
         app.on_key(KeyEvent::from(KeyCode::Enter));

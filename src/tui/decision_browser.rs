@@ -244,7 +244,11 @@ mod tests {
         assert_eq!(strategic, vec![5, 2, 4], "by organisation, then kind");
         b.tab = DecisionTab::Operational;
         let operational = b.shown(&c, &[], names);
-        assert_eq!(operational, vec![6, 1, 3, 0], "by organisation, asset, kind");
+        assert_eq!(
+            operational,
+            vec![6, 1, 3, 0],
+            "by organisation, asset, kind"
+        );
         assert_eq!(
             b.rows(&c, &operational),
             vec![

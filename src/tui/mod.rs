@@ -43,6 +43,8 @@ pub struct PlayOptions {
     /// A built-in id or a path; the picker asks when there is none.
     pub scenario: Option<String>,
     pub lang: Lang,
+    /// A facilitator-run screen: no passphrase for the facilitator's view.
+    pub facilitator: bool,
     pub start: StartOptions,
 }
 
@@ -139,6 +141,7 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
     let autosave = startup::autosave_path(&opts.start, &session);
     let mut app = App::new(session, strings, theme);
     app.autosave = autosave.clone();
+    app.begin(opts.facilitator);
     app.save();
     let result = run_loop(&mut guard, &mut app, &stop);
     app.save();

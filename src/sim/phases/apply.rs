@@ -256,7 +256,11 @@ fn take_effect(
             world
                 .resource_mut::<TurnLog>()
                 .push(Event::LiaisonOpened { org });
-            effects::alliance_trust(world, i32::from(t.liaison_alliance_trust), TrustCause::Liaison);
+            effects::alliance_trust(
+                world,
+                i32::from(t.liaison_alliance_trust),
+                TrustCause::Liaison,
+            );
         }
     }
 }

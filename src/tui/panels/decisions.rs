@@ -56,9 +56,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     narrator.org(o),
                     t.fg(t.accent).add_modifier(Modifier::BOLD),
                 )),
-                DecisionRow::Asset(a) => {
-                    Line::from(Span::styled(format!(" {}", narrator.asset(a)), t.fg(t.accent)))
-                }
+                DecisionRow::Asset(a) => Line::from(Span::styled(
+                    format!(" {}", narrator.asset(a)),
+                    t.fg(t.accent),
+                )),
                 DecisionRow::Decision(i) => candidate_line(app, &cands[i]),
             };
             ListItem::new(fit(line, width))
@@ -68,6 +69,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let list = if items.is_empty() {
         let empty = if browser.narrowed() {
             "no_decisions_match"
+        } else if browser.tab == DecisionTab::Queued {
+            "no_decisions_queued"
         } else {
             "no_decisions"
         };
@@ -182,7 +185,10 @@ fn filter_line(app: &App) -> Line<'static> {
     let t = &app.theme;
     let b = &app.decisions;
     if !b.narrowed() && !b.searching {
-        return Line::from(Span::styled(s.get("decisions_keys").to_string(), t.fg(t.dim)));
+        return Line::from(Span::styled(
+            s.get("decisions_keys").to_string(),
+            t.fg(t.dim),
+        ));
     }
     let mut parts = Vec::new();
     if b.searching || !b.query.is_empty() {
@@ -196,5 +202,8 @@ fn filter_line(app: &App) -> Line<'static> {
         let name = app.scenario().decision(k).spec.name.clone();
         parts.push(s.fmt("filter_kind", &[("kind", app.text(&name))]));
     }
-    Line::from(Span::styled(format!(" {} ", parts.join("  ")), t.fg(t.accent)))
+    Line::from(Span::styled(
+        format!(" {} ", parts.join("  ")),
+        t.fg(t.accent),
+    ))
 }

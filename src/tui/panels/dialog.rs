@@ -20,6 +20,44 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         ])
     };
     let (title, lines) = match dialog {
+        Dialog::HandOver { team } => {
+            super::turn_start::draw_hand_over(frame, area, app, *team);
+            return;
+        }
+        Dialog::TurnStart { team, scroll } => {
+            super::turn_start::draw_turn_start(frame, area, app, *team, *scroll);
+            return;
+        }
+        Dialog::ConfirmEndTurn => {
+            let queued = app.team_view().queued.len();
+            let left: u32 = app.staff_left().iter().map(|l| l.left()).sum();
+            (
+                s.fmt("confirm_end_title", &[("team", app.team_name(app.team()))]),
+                vec![
+                    Line::from(s.fmt(
+                        "confirm_end",
+                        &[("n", &queued.to_string()), ("staff", &left.to_string())],
+                    )),
+                    Line::from(Span::styled(s.get("confirm_yes_no"), t.fg(t.dim))),
+                ],
+            )
+        }
+        Dialog::SetPassphrase {
+            first,
+            second,
+            field: f,
+        } => (
+            s.get("passphrase_title").to_string(),
+            vec![
+                Line::from(Span::styled(s.get("passphrase_hint"), t.fg(t.dim))),
+                field(s.get("passphrase"), &mask(first), *f == 0),
+                field(s.get("passphrase_again"), &mask(second), *f == 1),
+            ],
+        ),
+        Dialog::Unlock { typed } => (
+            s.get("unlock_title").to_string(),
+            vec![field(s.get("passphrase"), &mask(typed), true)],
+        ),
         Dialog::ConfirmQuit => (
             s.get("help_quit").to_string(),
             vec![Line::from(s.get("quit_confirm"))],
@@ -49,11 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 format!("{}: ", s.get("dialog_to")),
                 t.fg(t.accent),
             )];
-            let to_style = if *f == 2 {
-                t.highlight()
-            } else {
-                t.fg(t.text)
-            };
+            let to_style = if *f == 2 { t.highlight() } else { t.fg(t.text) };
             to_line.extend(teams.into_iter().map(|sp| sp.style(to_style)));
             (
                 s.get("dialog_inject").to_string(),
@@ -129,4 +163,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             .block(block(app, title)),
         r,
     );
+}
+
+/// Typed secret text, shown as one dot per character.
+fn mask(text: &str) -> String {
+    "•".repeat(text.chars().count())
 }

@@ -14,9 +14,14 @@ type Group = &'static [(&'static [&'static str], &'static str)];
 
 const GENERAL: Group = &[
     (&["up", "down"], "help_move"),
-    (&["left", "right", "next_panel", "prev_panel"], "help_panels"),
     (
-        &["panel_1", "panel_2", "panel_3", "panel_4", "panel_5", "panel_6"],
+        &["left", "right", "next_panel", "prev_panel"],
+        "help_panels",
+    ),
+    (
+        &[
+            "panel_1", "panel_2", "panel_3", "panel_4", "panel_5", "panel_6",
+        ],
         "help_panel_n",
     ),
     (&["page_up", "page_down", "first", "last"], "help_page"),

@@ -10,6 +10,7 @@ pub mod map;
 pub mod picker;
 pub mod scores;
 pub mod timeline;
+pub mod turn_start;
 
 use ratatui::widgets::{Block, Borders, ListState};
 
@@ -72,7 +73,10 @@ mod tests {
 
     #[test]
     fn long_lines_end_in_an_ellipsis_within_the_width() {
-        let line = Line::from(vec![Span::raw("[ ] "), Span::raw("監視 Domain controllers")]);
+        let line = Line::from(vec![
+            Span::raw("[ ] "),
+            Span::raw("監視 Domain controllers"),
+        ]);
         let cut = fit(line.clone(), 12);
         assert_eq!(cut.to_string(), "[ ] 監視 Do…");
         assert!(cut.width() <= 12);

@@ -468,7 +468,7 @@ impl<'a> Narrator<'a> {
 
 /// A permille figure as people read it: a percentage.
 pub fn percent(permille: u16) -> String {
-    if permille % 10 == 0 {
+    if permille.is_multiple_of(10) {
         format!("{}%", permille / 10)
     } else {
         format!("{}.{}%", permille / 10, permille % 10)
@@ -479,7 +479,7 @@ pub fn percent(permille: u16) -> String {
 pub fn points(delta_permille: i32) -> String {
     let sign = if delta_permille < 0 { "−" } else { "+" };
     let d = delta_permille.unsigned_abs();
-    if d % 10 == 0 {
+    if d.is_multiple_of(10) {
         format!("{sign}{}", d / 10)
     } else {
         format!("{sign}{}.{}", d / 10, d % 10)

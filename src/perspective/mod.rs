@@ -13,7 +13,7 @@ use crate::scenario::model::{OrgIdx, Scenario, TeamIdx};
 use crate::sim::event::Event;
 
 /// Who is looking: one team, or the facilitator who sees ground truth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Viewer {
     Team(TeamIdx),
     Facilitator,

@@ -16,8 +16,6 @@ use crate::session::Session;
 use crate::session::narrator::{Narrator, Tone};
 use crate::session::table::{Command, CommandRefused, Notice, Seat, Table};
 use crate::session::view::{Candidate, FacilitatorView, StaffLine, TeamView, TurnEvents};
-use crate::sim::decision::Tlp;
-use crate::sim::event::Event;
 use crate::sim::overrides::{Change, Override};
 
 use super::action::{UiAction, map_key};
@@ -126,14 +124,7 @@ pub enum FacilitatorAccess {
     Passphrase(String),
 }
 
-/// A message in the inbox, already in the viewer's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxItem {
-    pub turn: u32,
-    pub title: String,
-    pub body: String,
-    pub tlp: Option<Tlp>,
-}
+pub use super::inbox::InboxItem;
 
 /// A row of the infrastructure list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +169,8 @@ pub struct App {
     pub decisions: DecisionBrowser,
     /// Who may open the facilitator's view.
     pub access: FacilitatorAccess,
+    /// Inbox entries each viewer has read, by key.
+    read: std::collections::HashSet<(Viewer, String)>,
     /// The last frame's size, to place mouse clicks.
     pub size: Rect,
 }
@@ -205,6 +198,7 @@ impl App {
             detail_scroll: 0,
             decisions: DecisionBrowser::default(),
             access: FacilitatorAccess::Open,
+            read: Default::default(),
             size: Rect::new(0, 0, 120, 40),
         };
         match app.table.human_teams().first() {
@@ -311,6 +305,7 @@ impl App {
         if let Some(a) = map_key(&self.keys, key) {
             self.apply(a);
         }
+        self.mark_read();
     }
 
     pub fn apply(&mut self, action: UiAction) {
@@ -391,7 +386,10 @@ impl App {
                     });
                 }
             }
-            UiAction::Click { column, row } => self.click(column, row),
+            UiAction::Click { column, row } => {
+                self.click(column, row);
+                self.mark_read();
+            }
             UiAction::PageUp => self.move_row(-(self.page_rows() as isize)),
             UiAction::PageDown => self.move_row(self.page_rows() as isize),
             UiAction::First => self.move_row(isize::MIN / 2),
@@ -1173,7 +1171,7 @@ impl App {
     }
 
     /// The turns played, with the events the viewer may see.
-    fn history(&self) -> &[TurnEvents] {
+    pub fn history(&self) -> &[TurnEvents] {
         match &self.truth {
             Some(truth) => &truth.history,
             None => &self.team_view.history,
@@ -1193,63 +1191,24 @@ impl App {
         out
     }
 
-    /// Injects and intel the viewer received, newest first.
+    /// What the viewer received, newest first: see [`super::inbox`].
     pub fn inbox(&self) -> Vec<InboxItem> {
-        let viewer = self.viewer();
-        let scenario = self.scenario();
-        let narrator = self.narrator();
-        let mut out = Vec::new();
-        for turn in self.history().iter().rev() {
-            for e in turn.events.iter().rev() {
-                match e {
-                    Event::InjectFired { inject, .. } => {
-                        if let Some(i) = scenario.injects.get(*inject as usize) {
-                            out.push(InboxItem {
-                                turn: turn.turn,
-                                title: self.text(&i.title).to_string(),
-                                body: self.text(&i.text).to_string(),
-                                tlp: None,
-                            });
-                        }
-                    }
-                    Event::AdHocInject { title, text, .. } => out.push(InboxItem {
-                        turn: turn.turn,
-                        title: self.text(title).to_string(),
-                        body: self.text(text).to_string(),
-                        tlp: None,
-                    }),
-                    Event::MessageDelivered {
-                        from,
-                        to,
-                        tlp,
-                        report,
-                        facts,
-                    } => {
-                        // A team's inbox holds what reached it.
-                        if let Viewer::Team(t) = viewer
-                            && scenario.organisations[*to as usize].team != Some(t)
-                        {
-                            continue;
-                        }
-                        let org = narrator.org(*from);
-                        let key = if *report { "report_from" } else { "intel_from" };
-                        let title = format!(
-                            "{} → {}",
-                            self.strings.fmt(key, &[("org", &org)]),
-                            narrator.org(*to)
-                        );
-                        out.push(InboxItem {
-                            turn: turn.turn,
-                            title,
-                            body: narrator.facts(*to, facts),
-                            tlp: Some(*tlp),
-                        });
-                    }
-                    _ => {}
-                }
-            }
+        super::inbox::items(self)
+    }
+
+    /// Whether the viewer has had an inbox entry under the cursor.
+    pub fn is_read(&self, item: &InboxItem) -> bool {
+        self.read.contains(&(self.viewer(), item.key.clone()))
+    }
+
+    /// Marks the inbox entry under the cursor as read.
+    fn mark_read(&mut self) {
+        if self.panel != Panel::Inbox || self.dialog.is_some() {
+            return;
         }
-        out
+        if let Some(item) = self.inbox().get(self.selected(Panel::Inbox)) {
+            self.read.insert((self.viewer(), item.key.clone()));
+        }
     }
 
     /// Score after each turn played.
@@ -1268,7 +1227,8 @@ mod tests {
     use super::*;
     use crate::scenario::model::DecisionKind;
     use crate::session::Controller;
-    use crate::sim::decision::Refusal;
+    use crate::sim::decision::{Refusal, Tlp};
+    use crate::sim::event::Event;
     use crate::tui::fixture::{play_turn, render, tutorial, tutorial_with};
     use crate::tui::i18n::Lang;
 
@@ -1630,6 +1590,68 @@ mod tests {
         assert!(app.session().history().last().is_some_and(|o| o.events.iter().any(
             |e| matches!(e, crate::sim::event::Event::Overridden { what, .. } if what.contains("evicted"))
         )));
+    }
+
+    #[test]
+    fn the_inbox_has_one_entry_per_message_detections_and_unread_marks() {
+        use crate::tui::inbox::InboxKind;
+        // Seed 6: doctrine play detects the intruder several times.
+        let loaded = crate::scenario::load::load_builtin(
+            "tutorial",
+            &crate::scenario::load::LoadOptions::default(),
+        )
+        .expect("tutorial loads");
+        let doctrine = Controller::Policy(crate::policy::PolicyKind::Doctrine);
+        let session = Session::new(&loaded, 6, vec![doctrine; 2], true);
+        let mut app = App::new(
+            session,
+            Strings::new(Lang::En),
+            crate::tui::theme::Theme::named("default"),
+        );
+        while !app.session().ended() {
+            app.end_turn();
+        }
+        app.set_team(0);
+        app.set_facilitator(true);
+        // Every delivery of the same message in a turn is one entry.
+        let deliveries: usize = app
+            .session()
+            .history()
+            .iter()
+            .flat_map(|o| &o.events)
+            .filter(|e| matches!(e, Event::MessageDelivered { .. }))
+            .count();
+        let items = app.inbox();
+        let messages: Vec<_> = items
+            .iter()
+            .filter(|m| matches!(m.kind, InboxKind::Intel | InboxKind::Report))
+            .collect();
+        let recipients: usize = messages.iter().map(|m| m.recipients.len()).sum();
+        assert_eq!(recipients, deliveries, "every delivery is a recipient");
+        assert!(
+            messages.iter().any(|m| m.recipients.len() > 1),
+            "some message reached several organisations"
+        );
+        let detected = app
+            .session()
+            .history()
+            .iter()
+            .flat_map(|o| &o.events)
+            .filter(|e| matches!(e, Event::Detected { .. }))
+            .count();
+        assert!(detected > 0, "doctrine detects something in the tutorial");
+        let entries = items
+            .iter()
+            .filter(|m| m.kind == InboxKind::Detection)
+            .count();
+        assert_eq!(entries, detected, "each detection is an entry");
+        // What is under the cursor in the inbox is read; the rest is not.
+        assert!(items.iter().all(|m| !app.is_read(m)));
+        app.on_key(KeyEvent::from(KeyCode::Char('3')));
+        app.on_key(KeyEvent::from(KeyCode::Down));
+        let items = app.inbox();
+        assert!(app.is_read(&items[0]) && app.is_read(&items[1]));
+        assert!(!app.is_read(&items[2]));
     }
 
     #[test]

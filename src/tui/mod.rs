@@ -9,6 +9,7 @@ pub mod decision_browser;
 pub mod draw;
 pub mod fixture;
 pub mod i18n;
+pub mod inbox;
 pub mod keys;
 pub mod layout;
 pub mod panels;

@@ -176,3 +176,27 @@ fn decisions_searched_and_filtered() {
         snap(&mut app, &format!("decisions_queued_{l}"));
     }
 }
+
+/// Rewind picks a turn from a list with its headline, asks for a reason
+/// and then for confirmation; the branch list shows the lines left.
+#[test]
+fn rewind_and_branch_lists() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    for lang in [Lang::En, Lang::Ja] {
+        let l = lang_name(lang);
+        let mut app = played(lang);
+        app.apply(UiAction::ToggleFacilitator);
+        app.apply(UiAction::Rewind);
+        snap(&mut app, &format!("rewind_list_{l}"));
+        app.on_key(KeyEvent::from(KeyCode::Up));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        for c in "replay the tip-off".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        snap(&mut app, &format!("rewind_confirm_{l}"));
+        app.on_key(KeyEvent::from(KeyCode::Char('y')));
+        app.apply(UiAction::Branches);
+        snap(&mut app, &format!("branches_{l}"));
+    }
+}

@@ -25,6 +25,8 @@ pub enum UiAction {
     Override,
     Pause,
     Rewind,
+    /// The facilitator's list of abandoned lines of play.
+    Branches,
     Panel(usize),
     /// A click at a screen cell.
     Click {
@@ -72,6 +74,7 @@ impl UiAction {
             "override" => UiAction::Override,
             "pause" => UiAction::Pause,
             "rewind" => UiAction::Rewind,
+            "branches" => UiAction::Branches,
             "detail_up" => UiAction::DetailUp,
             "detail_down" => UiAction::DetailDown,
             "page_up" => UiAction::PageUp,

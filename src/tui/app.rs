@@ -16,6 +16,7 @@ use crate::session::Session;
 use crate::session::narrator::{Narrator, Tone};
 use crate::session::table::{Command, CommandRefused, Notice, Seat, Table};
 use crate::session::view::{Candidate, FacilitatorView, StaffLine, TeamView, TurnEvents};
+use crate::sim::event::Event;
 use crate::sim::overrides::{Change, Override};
 
 use super::action::{UiAction, map_key};
@@ -84,11 +85,23 @@ pub enum Dialog {
         met: bool,
         reason: String,
     },
+    /// Back to the end of a turn picked from the list of turns played.
     Rewind {
-        turn: String,
+        /// 0 = the start of the exercise.
+        to: u32,
         reason: String,
-        /// 0 = turn, 1 = reason.
+        /// 0 = the list, 1 = the reason.
         field: usize,
+        /// Asking "are you sure?".
+        confirming: bool,
+    },
+    /// Back onto a line of play a rewind abandoned.
+    Branches {
+        selected: usize,
+        reason: String,
+        /// 0 = the list, 1 = the reason.
+        field: usize,
+        confirming: bool,
     },
     ConfirmQuit,
     /// "End this team's turn?"
@@ -114,6 +127,12 @@ pub enum Dialog {
     Unlock {
         typed: String,
     },
+}
+
+/// What a key did to a pick-reason-confirm dialog.
+enum Picked {
+    Stay,
+    Go,
 }
 
 /// Who may open the facilitator's view at this keyboard.
@@ -379,11 +398,27 @@ impl App {
             }
             UiAction::Rewind => {
                 if self.need_facilitator() {
+                    let played = self.session().history().len() as u32;
                     self.dialog = Some(Dialog::Rewind {
-                        turn: String::new(),
+                        to: played.saturating_sub(1),
                         reason: String::new(),
                         field: 0,
+                        confirming: false,
                     });
+                }
+            }
+            UiAction::Branches => {
+                if self.need_facilitator() {
+                    if self.truth().is_some_and(|t| t.branches.is_empty()) {
+                        self.status = Some(self.strings.get("status_no_branches").to_string());
+                    } else {
+                        self.dialog = Some(Dialog::Branches {
+                            selected: 0,
+                            reason: String::new(),
+                            field: 0,
+                            confirming: false,
+                        });
+                    }
                 }
             }
             UiAction::Click { column, row } => {
@@ -1042,33 +1077,149 @@ impl App {
                 _ => {}
             },
             Dialog::Rewind {
-                turn,
+                to,
                 reason,
                 field,
-            } => match key.code {
-                KeyCode::Tab | KeyCode::BackTab => *field = 1 - *field,
-                KeyCode::Backspace => {
-                    if *field == 0 {
-                        turn.pop();
-                    } else {
-                        reason.pop();
+                confirming,
+            } => {
+                let played = self.session().history().len() as u32;
+                let mut pick = *to as usize;
+                match self.pick_with_reason(
+                    key,
+                    &mut pick,
+                    played as usize + 1,
+                    reason,
+                    field,
+                    confirming,
+                ) {
+                    Picked::Go => keep = !self.rewind(pick as u32, reason),
+                    Picked::Stay => {}
+                }
+                *to = pick as u32;
+            }
+            Dialog::Branches {
+                selected,
+                reason,
+                field,
+                confirming,
+            } => {
+                let count = self.truth().map_or(0, |t| t.branches.len());
+                if let Picked::Go =
+                    self.pick_with_reason(key, selected, count, reason, field, confirming)
+                {
+                    keep = !self.submit_dialog(Command::SwitchBranch {
+                        branch: *selected,
+                        reason: reason.clone(),
+                    });
+                    if !keep && let Some(&t) = self.human_teams().first() {
+                        self.set_team(t);
                     }
                 }
-                KeyCode::Char(c) if *field == 0 && c.is_ascii_digit() => turn.push(c),
-                KeyCode::Char(_) if *field == 0 => {}
-                KeyCode::Char(c) => reason.push(c),
-                KeyCode::Enter => match turn.parse::<u32>() {
-                    Ok(to) => {
-                        keep = !self.rewind(to, reason);
-                    }
-                    Err(_) => self.status = Some(self.strings.get("status_bad_input").to_string()),
-                },
-                _ => {}
-            },
+            }
         }
         if keep {
             self.dialog = Some(dialog);
         }
+    }
+
+    /// Keys of a dialog that picks a row of a list, asks for a reason and
+    /// then for confirmation: Go when confirmed.
+    fn pick_with_reason(
+        &mut self,
+        key: KeyEvent,
+        selected: &mut usize,
+        count: usize,
+        reason: &mut String,
+        field: &mut usize,
+        confirming: &mut bool,
+    ) -> Picked {
+        if *confirming {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => return Picked::Go,
+                _ => *confirming = false,
+            }
+            return Picked::Stay;
+        }
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab => *field = 1 - *field,
+            KeyCode::Up if *field == 0 => *selected = selected.saturating_sub(1),
+            KeyCode::Down if *field == 0 => {
+                *selected = (*selected + 1).min(count.saturating_sub(1));
+            }
+            KeyCode::Home if *field == 0 => *selected = 0,
+            KeyCode::End if *field == 0 => *selected = count.saturating_sub(1),
+            KeyCode::Char('k') if *field == 0 => *selected = selected.saturating_sub(1),
+            KeyCode::Char('j') if *field == 0 => {
+                *selected = (*selected + 1).min(count.saturating_sub(1));
+            }
+            KeyCode::Char(_) if *field == 0 => {}
+            KeyCode::Backspace => {
+                reason.pop();
+            }
+            KeyCode::Char(c) => reason.push(c),
+            KeyCode::Enter if *field == 0 => *field = 1,
+            KeyCode::Enter => {
+                if reason.trim().is_empty() {
+                    self.status = Some(self.refused(&CommandRefused::ReasonRequired));
+                } else {
+                    *confirming = true;
+                }
+            }
+            _ => {}
+        }
+        Picked::Stay
+    }
+
+    /// What happened in a turn, in a few words, for the rewind list.
+    pub fn turn_headline(&self, turn: u32) -> String {
+        let Some(truth) = self.truth() else {
+            return String::new();
+        };
+        if turn == 0 {
+            return self.strings.get("rewind_start").to_string();
+        }
+        let narrator = self.narrator();
+        let notable: Vec<String> = truth
+            .history
+            .iter()
+            .find(|t| t.turn == turn)
+            .map(|t| {
+                t.events
+                    .iter()
+                    .filter(|e| {
+                        matches!(
+                            e,
+                            Event::InjectFired { .. }
+                                | Event::AdHocInject { .. }
+                                | Event::StageStarted { .. }
+                                | Event::AssetDown { .. }
+                                | Event::Detected { .. }
+                                | Event::RecordsStolen { .. }
+                                | Event::ObjectiveFailed { .. }
+                                | Event::ObjectiveMet { .. }
+                                | Event::PublicAttribution { .. }
+                                | Event::Article5Consulted { .. }
+                        )
+                    })
+                    .take(2)
+                    .map(|e| narrator.event(e).0)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let score = truth
+            .public
+            .score_history
+            .get(turn as usize - 1)
+            .copied()
+            .unwrap_or(0);
+        let mut line = self
+            .strings
+            .fmt("debrief_score", &[("n", &score.to_string())]);
+        for n in notable {
+            line.push_str(" · ");
+            line.push_str(&n);
+        }
+        line
     }
 
     /// Sends overrides that share one reason; true if all were taken.
@@ -1752,17 +1903,30 @@ mod tests {
         // needs a reason, and the dialog keeps what was typed until then.
         app.set_facilitator(true);
         play_turn(&mut app);
+        // The list opens on the turn before the last; Up picks turn 0.
         app.apply(UiAction::Rewind);
-        app.on_key(KeyEvent::from(KeyCode::Char('1')));
+        assert!(matches!(app.dialog, Some(Dialog::Rewind { to: 1, .. })));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
         app.on_key(KeyEvent::from(KeyCode::Enter));
         assert_eq!(app.status.as_deref(), Some("A reason is required"));
         assert!(app.dialog.is_some());
         assert_eq!(app.session().turn(), 3);
-        app.on_key(KeyEvent::from(KeyCode::Tab));
         for c in "wrong call".chars() {
             app.on_key(KeyEvent::from(KeyCode::Char(c)));
         }
         app.on_key(KeyEvent::from(KeyCode::Enter));
+        // It asks before it rewinds; `n` goes back to the form.
+        assert!(matches!(
+            app.dialog,
+            Some(Dialog::Rewind {
+                confirming: true,
+                ..
+            })
+        ));
+        app.on_key(KeyEvent::from(KeyCode::Char('n')));
+        assert_eq!(app.session().turn(), 3);
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        app.on_key(KeyEvent::from(KeyCode::Char('y')));
         assert!(app.dialog.is_none());
         assert_eq!(app.session().turn(), 2);
         let branches = &app.session().log().branches;
@@ -1770,6 +1934,26 @@ mod tests {
         assert_eq!(branches[0].reason, "wrong call");
         play_turn(&mut app);
         assert_eq!(app.session().turn(), 3);
+        // Back onto the abandoned line, from the branch list.
+        app.apply(UiAction::Branches);
+        for c in "compare".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        assert!(
+            matches!(&app.dialog, Some(Dialog::Branches { reason, .. }) if reason.is_empty()),
+            "letters in the list are not the reason"
+        );
+        app.on_key(KeyEvent::from(KeyCode::Tab));
+        for c in "compare".chars() {
+            app.on_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        app.on_key(KeyEvent::from(KeyCode::Enter));
+        assert!(app.dialog.is_none(), "{:?}", app.status);
+        assert_eq!(app.session().turn(), 3, "the old line had two turns");
+        let branches = &app.session().log().branches;
+        assert_eq!(branches.len(), 1, "the line left is now the branch");
+        assert_eq!(branches[0].reason, "compare");
     }
 
     #[test]

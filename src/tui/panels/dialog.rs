@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::app::{App, Dialog};
 use super::block;
@@ -143,20 +143,83 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             ],
         ),
         Dialog::Rewind {
-            turn,
+            to,
             reason,
             field: f,
-        } => (
-            s.get("help_rewind").to_string(),
-            vec![
-                Line::from(Span::styled(s.get("dialog_rewind"), t.fg(t.dim))),
-                field(s.get("dialog_turn"), turn, *f == 0),
-                field(s.get("dialog_reason"), reason, *f == 1),
-            ],
-        ),
+            confirming,
+        } => {
+            let played = app.session().history().len();
+            let rows: Vec<String> = (0..=played as u32)
+                .map(|n| {
+                    let turn = s.fmt("received_turn", &[("n", &n.to_string())]);
+                    format!("{turn:>8}  {}", app.turn_headline(n))
+                })
+                .collect();
+            let question = s.fmt(
+                "rewind_confirm",
+                &[
+                    ("n", &to.to_string()),
+                    ("k", &(played as u32).saturating_sub(*to).to_string()),
+                ],
+            );
+            pick_form(
+                frame,
+                area,
+                app,
+                s.get("help_rewind").to_string(),
+                s.get("dialog_rewind").to_string(),
+                &rows,
+                *to as usize,
+                (reason, *f == 1),
+                confirming.then_some(question),
+            );
+            return;
+        }
+        Dialog::Branches {
+            selected,
+            reason,
+            field: f,
+            confirming,
+        } => {
+            let branches = app.truth().map(|t| t.branches.clone()).unwrap_or_default();
+            let rows: Vec<String> = branches
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    s.fmt(
+                        "branch_row",
+                        &[
+                            ("i", &(i + 1).to_string()),
+                            ("n", &b.rewound_to.to_string()),
+                            ("k", &b.turns.to_string()),
+                            ("why", &b.reason),
+                        ],
+                    )
+                })
+                .collect();
+            let question = s.fmt(
+                "branch_confirm",
+                &[
+                    ("i", &(selected + 1).to_string()),
+                    ("n", &app.session().history().len().to_string()),
+                ],
+            );
+            pick_form(
+                frame,
+                area,
+                app,
+                s.get("help_branches").to_string(),
+                s.get("dialog_branches").to_string(),
+                &rows,
+                *selected,
+                (reason, *f == 1),
+                confirming.then_some(question),
+            );
+            return;
+        }
     };
     let r = centered(area, 72, lines.len() as u16 + 4);
-    frame.render_widget(Clear, r);
+    super::clear_overlay(frame, r);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -168,4 +231,67 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
 /// Typed secret text, shown as one dot per character.
 fn mask(text: &str) -> String {
     "•".repeat(text.chars().count())
+}
+
+/// A list to pick from (a window around the selection), a reason, and,
+/// once both are given, the question before anything happens.
+#[allow(clippy::too_many_arguments)]
+fn pick_form(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: String,
+    hint: String,
+    rows: &[String],
+    selected: usize,
+    (reason, on_reason): (&str, bool),
+    question: Option<String>,
+) {
+    let s = &app.strings;
+    let t = &app.theme;
+    let height = area.height.saturating_sub(4).clamp(8, 30);
+    let width = area.width.saturating_sub(4).min(100);
+    let list_rows = height.saturating_sub(6) as usize;
+    let first = selected.saturating_sub(list_rows.saturating_sub(1) / 2);
+    let first = first.min(rows.len().saturating_sub(list_rows));
+    let inner = width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::from(Span::styled(hint, t.fg(t.dim)))];
+    for (i, row) in rows.iter().enumerate().skip(first).take(list_rows) {
+        let style = if i == selected {
+            if on_reason {
+                t.fg(t.accent)
+            } else {
+                t.highlight()
+            }
+        } else {
+            t.fg(t.text)
+        };
+        lines.push(super::fit(
+            Line::from(Span::styled(row.clone(), style)),
+            inner,
+        ));
+    }
+    let style = if on_reason {
+        t.highlight()
+    } else {
+        t.fg(t.text)
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{}: ", s.get("dialog_reason")), t.fg(t.accent)),
+        Span::styled(format!("{reason}▏"), style),
+    ]));
+    if let Some(q) = question {
+        lines.push(Line::from(Span::styled(
+            q,
+            t.fg(t.warn).add_modifier(ratatui::style::Modifier::BOLD),
+        )));
+    }
+    let r = centered(area, width, height);
+    super::clear_overlay(frame, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, title)),
+        r,
+    );
 }

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::super::app::{App, Panel};
 use super::block;
@@ -46,6 +46,7 @@ const FACILITATOR: Group = &[
     (&["override"], "help_override"),
     (&["pause"], "help_pause"),
     (&["rewind"], "help_rewind"),
+    (&["branches"], "help_branches"),
 ];
 
 /// The groups of keys that work in the app's current mode, each with its
@@ -97,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     lines.push(Line::from(Span::styled(s.get("help_close"), t.fg(t.dim))));
     let r = centered(area, 80, lines.len() as u16 + 2);
-    frame.render_widget(Clear, r);
+    super::clear_overlay(frame, r);
     frame.render_widget(
         Paragraph::new(lines).block(block(app, s.get("help_title").to_string())),
         r,

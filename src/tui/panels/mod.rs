@@ -33,6 +33,16 @@ pub fn list_state(selected: Option<usize>, height: u16) -> ListState {
         .with_selected(selected)
 }
 
+/// Clears the area an overlay is drawn in, and a column either side, so
+/// a wide character underneath cannot straddle the overlay's border.
+pub fn clear_overlay(frame: &mut ratatui::Frame, r: ratatui::layout::Rect) {
+    let area = frame.area();
+    let x = r.x.saturating_sub(1).max(area.x);
+    let right = (r.right() + 1).min(area.right());
+    let wide = ratatui::layout::Rect::new(x, r.y, right.saturating_sub(x), r.height);
+    frame.render_widget(ratatui::widgets::Clear, wide.intersection(area));
+}
+
 /// Cuts a line to `width` display columns, ending it with `…` when
 /// anything was cut, so nothing disappears at a border unannounced.
 pub fn fit<'a>(line: ratatui::text::Line<'a>, width: usize) -> ratatui::text::Line<'a> {

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::scenario::model::TeamIdx;
 use crate::session::debrief::TurnDebrief;
@@ -21,7 +21,7 @@ use super::block;
 pub fn draw_hand_over(frame: &mut Frame, area: Rect, app: &App, team: TeamIdx) {
     let s = &app.strings;
     let t = &app.theme;
-    frame.render_widget(Clear, area);
+    frame.render_widget(ratatui::widgets::Clear, area);
     let public = &app.team_view().public;
     let mut lines = vec![
         Line::from(Span::styled(
@@ -124,7 +124,7 @@ pub fn draw_turn_start(frame: &mut Frame, area: Rect, app: &App, team: TeamIdx, 
         width,
         height,
     );
-    frame.render_widget(Clear, r);
+    super::clear_overlay(frame, r);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

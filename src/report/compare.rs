@@ -258,7 +258,7 @@ pub fn markdown(c: &Comparison, s: &Strings) -> String {
     }
     for (title, rows) in [
         ("objectives", &c.objectives),
-        ("report_metrics", &c.metrics),
+        ("report_cmp_metrics", &c.metrics),
     ] {
         let _ = writeln!(out, "## {}\n", md(s.get(title)));
         let _ = writeln!(out, "| {} | A | B | |", md_cell(s.get("report_item")));
@@ -327,7 +327,7 @@ pub fn html(c: &Comparison, s: &Strings) -> String {
     }
     for (title, rows) in [
         ("objectives", &c.objectives),
-        ("report_metrics", &c.metrics),
+        ("report_cmp_metrics", &c.metrics),
     ] {
         let _ = write!(
             out,

@@ -57,9 +57,14 @@ impl Chart<'_> {
             LEFT,
             html(self.title)
         );
-        // Grid and y ticks at 0, ¼, ½, ¾ and the maximum.
-        for q in 0..=4 {
-            let v = y_max * q / 4;
+        // Grid and y ticks: every whole value on a small scale (campaign
+        // stages), else at 0, ¼, ½, ¾ and the maximum.
+        let ticks: Vec<i64> = if y_max <= 10 {
+            (0..=y_max).collect()
+        } else {
+            (0..=4).map(|q| y_max * q / 4).collect()
+        };
+        for v in ticks {
             let y = py(v);
             let _ = write!(
                 s,

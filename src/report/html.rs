@@ -23,7 +23,7 @@ header.cover h1 { margin: 0 0 4px; font-size: 28px; }
 header.cover p { margin: 0; color: var(--muted); }
 h2 { margin-top: 36px; padding-bottom: 4px; border-bottom: 1px solid var(--line); font-size: 21px; }
 h3 { margin: 22px 0 6px; font-size: 17px; }
-nav.toc ol { columns: 2; margin: 0; padding-left: 20px; }
+nav.toc ul { columns: 2; margin: 0; padding-left: 20px; list-style: none; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13.5px; }
 th, td { border: 1px solid var(--line); padding: 5px 7px; vertical-align: top; text-align: left; }
 th { background: var(--band); }
@@ -128,11 +128,11 @@ pub fn render(r: &AfterActionReport, s: &Strings) -> String {
         esc(s.get("report_subtitle")),
         esc(&format!("{} – {}", o.start_time, o.end_time))
     );
-    out.push_str("<nav class=\"toc\"><ol>");
+    out.push_str("<nav class=\"toc\"><ul>");
     for (id, key) in SECTIONS {
         let _ = write!(out, "<li><a href=\"#{id}\">{}</a></li>", esc(s.get(key)));
     }
-    out.push_str("</ol></nav>\n");
+    out.push_str("</ul></nav>\n");
 
     overview(&mut out, r, s);
     analysis(&mut out, r, s);

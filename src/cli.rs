@@ -145,6 +145,41 @@ pub enum Command {
         #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
         max_log_bytes: u64,
     },
+    /// Write the after-action report and improvement plan of a session log;
+    /// with two logs, compare them (where they part, how outcomes differ).
+    Report {
+        /// One session log, or two logs of the same scenario and seed.
+        #[arg(required = true, num_args = 1..=2, value_name = "LOG")]
+        logs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        #[arg(long, default_value = "en", value_parser = ["en", "ja"])]
+        lang: String,
+        /// Write here (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
+        max_log_bytes: u64,
+    },
+    /// List a scenario's scripted injects as a master scenario events list.
+    Msel {
+        /// A built-in scenario id or a path to a scenario file.
+        scenario: String,
+        #[arg(long, value_enum, default_value_t = MselFormat::Csv)]
+        format: MselFormat,
+        #[arg(long, default_value = "en", value_parser = ["en", "ja"])]
+        lang: String,
+        /// Write here (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        limits: Limits,
+    },
+    /// Print a shell completion script (e.g. `kizuna completions bash > ~/.local/share/bash-completion/completions/kizuna`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print a synthetic scenario of N assets (for scale tests and benchmarks).
     Gen {
         #[arg(long)]
@@ -152,6 +187,19 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MselFormat {
+    Csv,
+    Md,
 }
 
 #[derive(Args, Debug)]
@@ -277,6 +325,32 @@ pub fn main_with(cli: Cli) -> ExitCode {
             until,
             max_log_bytes,
         } => replay_cmd(&log, until, max_log_bytes),
+        Command::Report {
+            logs,
+            format,
+            lang,
+            output,
+            max_log_bytes,
+        } => report_cmd(&logs, format, &lang, output.as_deref(), max_log_bytes),
+        Command::Msel {
+            scenario,
+            format,
+            lang,
+            output,
+            limits,
+        } => msel_cmd(
+            &scenario,
+            format,
+            &lang,
+            output.as_deref(),
+            &limits.options(),
+        ),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kizuna", &mut out);
+            emit(&out, None)
+        }
         Command::Gen { assets, seed } => {
             let text = crate::worldgen::generate_ron(assets, seed);
             let mut out = std::io::stdout().lock();
@@ -679,6 +753,134 @@ fn merge_cmd(
     }
 }
 
+/// Prints why a log did not replay, as `kizuna replay` does.
+fn replay_failed(path: &std::path::Path, e: ReplayError) -> ExitCode {
+    match e {
+        ReplayError::Scenario(e) => {
+            eprintln!("{}: {}", path.display(), ReplayError::Scenario(e.clone()));
+            report_scenario_error(e)
+        }
+        e => {
+            eprintln!("{}: replay failed: {e}", path.display());
+            if let Some(turn) = e.turn() {
+                eprintln!("first differing turn: {turn}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes `bytes` to `output` atomically, or to standard output.
+fn emit(bytes: &[u8], output: Option<&std::path::Path>) -> ExitCode {
+    if let Some(path) = output {
+        return match crate::store::write_atomic(path, bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("cannot write {}: {e}", path.display())),
+        };
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped early (`| head`): not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write the output: {e}")),
+    }
+}
+
+fn report_cmd(
+    logs: &[PathBuf],
+    format: ReportFormat,
+    lang: &str,
+    output: Option<&std::path::Path>,
+    max_bytes: u64,
+) -> ExitCode {
+    use crate::report::{aar, compare, html, markdown};
+    use crate::session::i18n::{Lang, Strings};
+    if let Some(out) = output
+        && let Some(input) = logs.iter().find(|l| crate::store::same_file(out, l))
+    {
+        return fail(&format!(
+            "-o: {} is the log being reported on; choose another file",
+            input.display()
+        ));
+    }
+    let lang = if lang == "ja" { Lang::Ja } else { Lang::En };
+    let strings = Strings::new(lang);
+    let mut read = Vec::new();
+    for path in logs {
+        match crate::store::read_log(path, max_bytes) {
+            Ok(l) => read.push(l),
+            Err(e) => return report_scenario_error(e),
+        }
+    }
+    let text = match (read.as_slice(), logs) {
+        ([one], [path]) => {
+            let report = match aar::build(one, lang) {
+                Ok(r) => r,
+                Err(e) => return replay_failed(path, e),
+            };
+            match format {
+                ReportFormat::Md => markdown::render(&report, &strings),
+                ReportFormat::Html => html::render(&report, &strings),
+                ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+                    Ok(j) => j + "\n",
+                    Err(e) => return fail(&format!("cannot encode the report: {e}")),
+                },
+            }
+        }
+        ([a, b], [pa, pb]) => {
+            let names = (pa.display().to_string(), pb.display().to_string());
+            let c = match compare::compare(a, b, (&names.0, &names.1), lang) {
+                Ok(c) => c,
+                Err(compare::CompareError::Replay { which, error }) => {
+                    return replay_failed(if which == "A" { pa } else { pb }, error);
+                }
+                Err(e) => return fail(&e.to_string()),
+            };
+            match format {
+                ReportFormat::Md => compare::markdown(&c, &strings),
+                ReportFormat::Html => compare::html(&c, &strings),
+                ReportFormat::Json => match serde_json::to_string_pretty(&c) {
+                    Ok(j) => j + "\n",
+                    Err(e) => return fail(&format!("cannot encode the comparison: {e}")),
+                },
+            }
+        }
+        _ => return fail("report takes one log, or two to compare"),
+    };
+    emit(text.as_bytes(), output)
+}
+
+fn msel_cmd(
+    scenario: &str,
+    format: MselFormat,
+    lang: &str,
+    output: Option<&std::path::Path>,
+    opts: &LoadOptions,
+) -> ExitCode {
+    use crate::report::msel;
+    use crate::session::i18n::{Lang, Strings};
+    let loaded = match load::load_scenario_arg(scenario, opts) {
+        Ok(l) => l,
+        Err(e) => return report_scenario_error(e),
+    };
+    if let Some(out) = output
+        && let Some(problem) = crate::store::overwrites_scenario(out, scenario, &loaded)
+    {
+        return fail(&format!("-o: {problem}"));
+    }
+    let strings = Strings::new(if lang == "ja" { Lang::Ja } else { Lang::En });
+    let rows = msel::rows(&loaded.scenario, &strings);
+    let bytes = match format {
+        MselFormat::Csv => match msel::csv(&rows) {
+            Ok(b) => b,
+            Err(e) => return fail(&format!("cannot encode the list: {e}")),
+        },
+        MselFormat::Md => msel::markdown(&loaded.scenario, &rows, &strings).into_bytes(),
+    };
+    emit(&bytes, output)
+}
+
 fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> ExitCode {
     let log = match crate::store::read_log(path, max_bytes) {
         Ok(l) => l,
@@ -709,16 +911,6 @@ fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> Exi
             );
             ExitCode::SUCCESS
         }
-        Err(ReplayError::Scenario(e)) => {
-            eprintln!("{}: {}", path.display(), ReplayError::Scenario(e.clone()));
-            report_scenario_error(e)
-        }
-        Err(e) => {
-            eprintln!("{}: replay failed: {e}", path.display());
-            if let Some(turn) = e.turn() {
-                eprintln!("first differing turn: {turn}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(e) => replay_failed(path, e),
     }
 }

@@ -77,6 +77,17 @@ pub fn replay(
     log: &SessionLog,
     until: Option<u32>,
 ) -> Result<(Session, ReplaySummary), ReplayError> {
+    replay_observed(log, until, |_, _| {})
+}
+
+/// [`replay`], calling `observe` with the session after each turn has
+/// been replayed (before its hash is checked), so a report can read the
+/// world as it stood at the end of every turn.
+pub fn replay_observed(
+    log: &SessionLog,
+    until: Option<u32>,
+    mut observe: impl FnMut(&Session, &crate::sim::TurnOutcome),
+) -> Result<(Session, ReplaySummary), ReplayError> {
     if log.format != log::LOG_FORMAT {
         return Err(ReplayError::Format(log.format));
     }
@@ -142,7 +153,8 @@ pub fn replay(
                     problem,
                 })?;
         }
-        session.replay_turn(record.decisions.clone(), record.overrides.clone());
+        let outcome = session.replay_turn(record.decisions.clone(), record.overrides.clone());
+        observe(&session, &outcome);
         let actual = log::hex(session.chain_hash());
         if actual != record.state_hash {
             return Err(ReplayError::Mismatch {

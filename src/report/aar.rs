@@ -938,7 +938,7 @@ impl<'a> Builder<'a> {
                         ));
                         entry.1 += 1;
                     }
-                    Event::ActionFailed { decision } if rel.decision(decision) => {
+                    Event::ActionFailed { decision, .. } if rel.decision(decision) => {
                         let entry = failed
                             .entry((decision.org, n.action(&decision.action)))
                             .or_insert((0, o.turn));
@@ -1242,7 +1242,7 @@ impl<'a> Builder<'a> {
                             n.refusal(reason),
                         ));
                     }
-                    Event::ActionSucceeded { decision } | Event::ActionFailed { decision } => {
+                    Event::ActionSucceeded { decision } | Event::ActionFailed { decision, .. } => {
                         let waiting = running.get_mut(decision);
                         if let Some(i) = waiting.filter(|w| !w.is_empty()).map(|w| w.remove(0))
                             && let Some(r) = records.get_mut(i)

@@ -8,6 +8,30 @@ pub fn format_minute(minute: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02} JST", rem / 60, rem % 60)
 }
 
+/// Seconds since the Unix epoch as RFC 3339 UTC, `YYYY-MM-DDTHH:MM:SSZ`:
+/// the stamp of a facilitator's note.
+pub fn utc_rfc3339(epoch_seconds: u64) -> String {
+    let secs = i64::try_from(epoch_seconds).unwrap_or(i64::MAX);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// Now, by the machine's clock, as [`utc_rfc3339`]; the epoch if the
+/// clock is set before it.
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    utc_rfc3339(secs)
+}
+
 /// Start of `turn` (1-based) in minutes.
 pub fn turn_start(start_minute: i64, turn_minutes: u32, turn: u32) -> i64 {
     start_minute + i64::from(turn.saturating_sub(1)) * i64::from(turn_minutes)
@@ -30,6 +54,12 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_stamps() {
+        assert_eq!(utc_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_rfc3339(1_627_041_600 + 3_723), "2021-07-23T13:02:03Z");
+    }
 
     #[test]
     fn known_dates() {

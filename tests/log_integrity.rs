@@ -129,3 +129,38 @@ fn unknown_fields_are_refused_where_they_are() {
         "{lines:#?}"
     );
 }
+
+/// The facilitator's notes are sealed with the end: a log with notes
+/// replays, and adding, editing or removing one is named.
+#[test]
+fn notes_are_kept_and_editing_them_is_named() {
+    let loaded = match load_builtin("tutorial", &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(e) => panic!("{e:?}"),
+    };
+    let teams = vec![Controller::Policy(PolicyKind::Doctrine); loaded.scenario.teams.len()];
+    let mut s = Session::new(&loaded, 11, teams, true);
+    s.run_exactly(2, |_| {});
+    s.add_note(
+        "2026-12-03T09:15:00Z".into(),
+        "JP team hesitated on sharing".into(),
+    );
+    s.run_exactly(1, |_| {});
+    let log = reread(s.log());
+    assert_eq!(log.notes.len(), 1);
+    assert_eq!(log.notes[0].turn, 3);
+    assert!(replay(&log, None).is_ok(), "a log with notes replays");
+    let mut edited = log.clone();
+    edited.notes[0].text = "JP team shared at once".into();
+    assert!(matches!(refused(&edited), ReplayError::End { .. }));
+    let mut removed = log.clone();
+    removed.notes.clear();
+    assert!(matches!(refused(&removed), ReplayError::End { .. }));
+    let mut added = logged();
+    added.notes.push(kizuna::session::log::FacilitatorNote {
+        turn: 1,
+        at: "2026-12-03T09:00:00Z".into(),
+        text: "planted".into(),
+    });
+    assert!(matches!(refused(&added), ReplayError::End { .. }));
+}

@@ -420,6 +420,10 @@ fn parted_logs(dir: &Path) -> (PathBuf, PathBuf) {
         panic!("{e}");
     }
     b.run_exactly(3, |_| {});
+    b.add_note(
+        "2026-12-03T09:30:00Z".into(),
+        "US asked for <logs> | twice".into(),
+    );
     let (pa, pb) = (dir.join("a.ron"), dir.join("b.ron"));
     for (path, s) in [(&pa, &a), (&pb, &b)] {
         if let Err(e) = kizuna::store::write_log(path, s.log()) {
@@ -456,6 +460,14 @@ fn facilitator_overrides_and_rewinds_are_reported_with_their_reasons() {
         "{md}"
     );
     assert!(md.contains("| 7 | replay the evening | 8 |"));
+    // The facilitator's note, with its turn and time, escaped.
+    assert_eq!(j["facilitator"]["notes"][0]["turn"], 11);
+    assert!(
+        md.contains("| 11 | 2026-12-03T09:30:00Z | US asked for &lt;logs&gt; \\| twice |"),
+        "{md}"
+    );
+    let html = report(&b, "html");
+    assert!(html.contains("US asked for &lt;logs&gt; | twice"));
 }
 
 #[test]

@@ -267,6 +267,8 @@ pub struct DecisionRecord {
 pub struct FacilitatorActions {
     pub interventions: Vec<Intervention>,
     pub rewinds: Vec<Rewind>,
+    /// The facilitator's notes, as kept in the log.
+    pub notes: Vec<crate::session::log::FacilitatorNote>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1327,6 +1329,7 @@ impl<'a> Builder<'a> {
         FacilitatorActions {
             interventions,
             rewinds,
+            notes: self.log.notes.clone(),
         }
     }
 

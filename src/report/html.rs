@@ -498,6 +498,23 @@ fn facilitator(out: &mut String, r: &AfterActionReport, s: &Strings) {
             &rows,
         );
     }
+    let _ = writeln!(out, "<h3>{}</h3>", esc(s.get("report_notes")));
+    if r.facilitator.notes.is_empty() {
+        none(out, s);
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .facilitator
+            .notes
+            .iter()
+            .map(|n| vec![n.turn.to_string(), esc(&n.at), esc(&n.text)])
+            .collect();
+        table(
+            out,
+            s,
+            &["report_turn", "report_note_time", "report_note"],
+            &rows,
+        );
+    }
     out.push_str("</section>\n");
 }
 

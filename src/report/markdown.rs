@@ -330,6 +330,23 @@ pub fn render(r: &AfterActionReport, s: &Strings) -> String {
             &rows,
         );
     }
+    let _ = writeln!(out, "### {}\n", md(s.get("report_notes")));
+    if r.facilitator.notes.is_empty() {
+        none(&mut out, s);
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .facilitator
+            .notes
+            .iter()
+            .map(|n| vec![n.turn.to_string(), md_cell(&n.at), md_cell(&n.text)])
+            .collect();
+        table(
+            &mut out,
+            s,
+            &["report_turn", "report_note_time", "report_note"],
+            &rows,
+        );
+    }
 
     let _ = writeln!(out, "## {}\n", md(s.get("report_metrics")));
     let rows: Vec<Vec<String>> = metric_rows(&r.metrics, s)

@@ -17,7 +17,9 @@ use crate::sim::hash::Encoder;
 use crate::sim::overrides::Override;
 
 /// Format 3: the header and the end are hashed too, and every branch
-/// carries the reason for its rewind.
+/// carries the reason for its rewind. The facilitator's notes are an
+/// optional part of it: sealed with the end only when there are any, so a
+/// log without notes reads and hashes as before.
 pub const LOG_FORMAT: u32 = 3;
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Deepest bracket nesting a log may have; checked before parsing, with
@@ -47,7 +49,20 @@ pub struct SessionLog {
     /// Lines of play abandoned by a rewind, kept for the record.
     #[serde(default)]
     pub branches: Vec<Branch>,
+    /// The facilitator's notes, in the order taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<FacilitatorNote>,
     pub end: LogEnd,
+}
+
+/// A note the facilitator took during play: the turn being decided, the
+/// wall-clock time (UTC, RFC 3339) and the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilitatorNote {
+    pub turn: u32,
+    pub at: String,
+    pub text: String,
 }
 
 /// The seal: how many turns the log holds, and [`end_hash`] of the last
@@ -131,14 +146,22 @@ pub fn header_hash(log: &SessionLog, source_hash: u64) -> u64 {
     enc.finish()
 }
 
-/// The seal over the last link: the number of turns and the branches
-/// hash ([`branches_hash`]), so removing turns or editing a branch is
-/// caught.
-pub fn end_hash(last: u64, turns: u32, branches: u64) -> u64 {
+/// The seal over the last link: the number of turns, the branches hash
+/// ([`branches_hash`]) and the notes, so removing turns or editing a
+/// branch or a note is caught. With no notes the seal is format 3's.
+pub fn end_hash(last: u64, turns: u32, branches: u64, notes: &[FacilitatorNote]) -> u64 {
     let mut enc = Encoder::default();
     enc.u64(last);
     enc.u64(u64::from(turns));
     enc.u64(branches);
+    if !notes.is_empty() {
+        enc.len(notes.len());
+        for n in notes {
+            enc.u64(u64::from(n.turn));
+            enc.str(&n.at);
+            enc.str(&n.text);
+        }
+    }
     enc.finish()
 }
 

@@ -144,6 +144,7 @@ impl Session {
             header_hash: String::new(),
             turns: Vec::new(),
             branches: Vec::new(),
+            notes: Vec::new(),
             end: log::LogEnd::default(),
         };
         let chain = log::header_hash(&log, loaded.source_hash);
@@ -171,9 +172,26 @@ impl Session {
             let turns = self.log.turns.len() as u32;
             self.log.end = log::LogEnd {
                 turns,
-                hash: log::hex(log::end_hash(self.chain, turns, self.branches_hash)),
+                hash: log::hex(log::end_hash(
+                    self.chain,
+                    turns,
+                    self.branches_hash,
+                    &self.log.notes,
+                )),
             };
         }
+    }
+
+    /// Keeps a facilitator's note, taken at wall-clock time `at` (the
+    /// caller's clock: the session reads none), against the turn being
+    /// decided. Notes change nothing in the simulation.
+    pub fn add_note(&mut self, at: String, text: String) {
+        self.log.notes.push(log::FacilitatorNote {
+            turn: self.turn(),
+            at,
+            text,
+        });
+        self.seal();
     }
 
     /// Controllers for every team: `overrides` are (team id, controller)

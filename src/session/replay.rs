@@ -176,6 +176,7 @@ pub fn replay_observed(
             session.chain_hash(),
             found,
             log::branches_hash(&log.branches),
+            &log.notes,
         ));
         if actual != log.end.hash {
             return Err(ReplayError::End {

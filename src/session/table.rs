@@ -60,6 +60,12 @@ pub enum Command {
         branch: usize,
         reason: String,
     },
+    /// A facilitator's note for the record, stamped with the client's
+    /// wall-clock time (UTC, RFC 3339).
+    Note {
+        at: String,
+        text: String,
+    },
 }
 
 /// Why a command was refused.
@@ -95,6 +101,8 @@ pub enum CommandRefused {
     EmptyInject,
     #[error("an inject needs a title")]
     UntitledInject,
+    #[error("a note needs a text")]
+    EmptyNote,
     #[error("an inject needs at least one team")]
     NoRecipients,
     #[error("{0}")]
@@ -147,6 +155,8 @@ pub enum Notice {
         branch: usize,
         turns: u32,
     },
+    /// A note was kept in the log.
+    Noted,
 }
 
 pub struct Table {
@@ -320,6 +330,14 @@ impl Table {
                     })?;
                 self.clear_turn();
                 Ok(vec![Notice::BranchSwitched { branch, turns }])
+            }
+            Command::Note { at, text } => {
+                self.facilitator(seat)?;
+                if text.trim().is_empty() {
+                    return Err(CommandRefused::EmptyNote);
+                }
+                self.session.add_note(at, text);
+                Ok(vec![Notice::Noted])
             }
         }
     }
@@ -884,5 +902,29 @@ mod tests {
         });
         assert_eq!(t.command(FAC, set), Err(CommandRefused::Ended));
         assert!(t.public_view().ended);
+    }
+
+    #[test]
+    fn notes_are_the_facilitators_and_need_words() {
+        let mut t = table(None);
+        let note = |text: &str| Command::Note {
+            at: "2026-12-03T09:00:00Z".into(),
+            text: text.into(),
+        };
+        assert_eq!(
+            t.command(JP, note("x")),
+            Err(CommandRefused::FacilitatorOnly)
+        );
+        assert_eq!(t.command(FAC, note("  ")), Err(CommandRefused::EmptyNote));
+        assert_eq!(
+            t.command(FAC, note("slow to share")),
+            Ok(vec![Notice::Noted])
+        );
+        let notes = &t.session().log().notes;
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            (notes[0].turn, notes[0].text.as_str()),
+            (1, "slow to share")
+        );
     }
 }

@@ -27,6 +27,8 @@ pub enum UiAction {
     Rewind,
     /// The facilitator's list of abandoned lines of play.
     Branches,
+    /// A facilitator's note for the record.
+    Note,
     Panel(usize),
     /// A click at a screen cell.
     Click {
@@ -75,6 +77,7 @@ impl UiAction {
             "pause" => UiAction::Pause,
             "rewind" => UiAction::Rewind,
             "branches" => UiAction::Branches,
+            "note" => UiAction::Note,
             "detail_up" => UiAction::DetailUp,
             "detail_down" => UiAction::DetailDown,
             "page_up" => UiAction::PageUp,

@@ -127,6 +127,10 @@ pub enum Dialog {
     Unlock {
         typed: String,
     },
+    /// A note for the record, kept in the log with the time.
+    Note {
+        text: String,
+    },
 }
 
 /// What a key did to a pick-reason-confirm dialog.
@@ -407,6 +411,13 @@ impl App {
                     });
                 }
             }
+            UiAction::Note => {
+                if self.need_facilitator() {
+                    self.dialog = Some(Dialog::Note {
+                        text: String::new(),
+                    });
+                }
+            }
             UiAction::Branches => {
                 if self.need_facilitator() {
                     if self.truth().is_some_and(|t| t.branches.is_empty()) {
@@ -609,6 +620,7 @@ impl App {
                         Notice::Resolved { .. }
                             | Notice::Rewound { .. }
                             | Notice::BranchSwitched { .. }
+                            | Notice::Noted
                     )
                 }) {
                     self.save();
@@ -650,6 +662,7 @@ impl App {
             Notice::BranchSwitched { turns, .. } => {
                 s.fmt("status_branch", &[("n", &turns.to_string())])
             }
+            Notice::Noted => s.get("status_noted").to_string(),
         };
         self.status = Some(text);
     }
@@ -959,6 +972,19 @@ impl App {
                     } else {
                         self.status = Some(self.strings.get("status_wrong_passphrase").to_string());
                     }
+                }
+                _ => {}
+            },
+            Dialog::Note { text } => match key.code {
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c) => text.push(c),
+                KeyCode::Enter => {
+                    keep = !self.submit_dialog(Command::Note {
+                        at: crate::time::utc_now(),
+                        text: text.clone(),
+                    });
                 }
                 _ => {}
             },

@@ -58,6 +58,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             s.get("unlock_title").to_string(),
             vec![field(s.get("passphrase"), &mask(typed), true)],
         ),
+        Dialog::Note { text } => (
+            s.get("help_note").to_string(),
+            vec![
+                Line::from(Span::styled(s.get("dialog_note_hint"), t.fg(t.dim))),
+                field(s.get("dialog_text"), text, true),
+            ],
+        ),
         Dialog::ConfirmQuit => (
             s.get("help_quit").to_string(),
             vec![Line::from(s.get("quit_confirm"))],

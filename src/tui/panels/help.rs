@@ -47,6 +47,7 @@ const FACILITATOR: Group = &[
     (&["pause"], "help_pause"),
     (&["rewind"], "help_rewind"),
     (&["branches"], "help_branches"),
+    (&["note"], "help_note"),
 ];
 
 /// The groups of keys that work in the app's current mode, each with its

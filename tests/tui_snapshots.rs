@@ -200,3 +200,17 @@ fn rewind_and_branch_lists() {
         snap(&mut app, &format!("branches_{l}"));
     }
 }
+
+/// The end of the exercise: objectives and why, the attacker's path, the
+/// key decisions, the report.
+#[test]
+fn end_of_exercise() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = played(lang);
+        while !app.session().ended() {
+            play_turn(&mut app);
+        }
+        app.open_end_of_exercise();
+        snap(&mut app, &format!("end_{}", lang_name(lang)));
+    }
+}

@@ -256,6 +256,9 @@ pub struct DecisionRecord {
     pub team: String,
     pub organisation: String,
     pub decision: String,
+    /// One of the choices senior officials weigh (sharing, assistance,
+    /// statements, attribution, Article 5, alert, liaison, active defence).
+    pub strategic: bool,
     pub outcome: DecisionOutcome,
     pub outcome_label: String,
     /// The refusal's reason, or when the action finished.
@@ -1283,6 +1286,7 @@ impl<'a> Builder<'a> {
                 .map_or_else(String::new, |t| self.team_name(t)),
             organisation: n.org(d.org),
             decision: n.action(&d.action),
+            strategic: d.action.kind().is_strategic(),
             outcome,
             outcome_label: self.s(outcome_key(outcome)),
             detail,

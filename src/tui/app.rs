@@ -131,6 +131,11 @@ pub enum Dialog {
     Note {
         text: String,
     },
+    /// The end of the exercise: objectives, the attacker's path, the key
+    /// decisions, and the written report.
+    EndOfExercise {
+        scroll: u16,
+    },
 }
 
 /// What a key did to a pick-reason-confirm dialog.
@@ -192,6 +197,10 @@ pub struct App {
     pub decisions: DecisionBrowser,
     /// Who may open the facilitator's view.
     pub access: FacilitatorAccess,
+    /// The after-action report, built when the exercise ends.
+    pub end_report: Option<Box<crate::report::aar::AfterActionReport>>,
+    /// Ground truth of every turn, revealed to the room at the end.
+    end_history: Vec<TurnEvents>,
     /// Inbox entries each viewer has read, by key.
     read: std::collections::HashSet<(Viewer, String)>,
     /// The last frame's size, to place mouse clicks.
@@ -222,6 +231,8 @@ impl App {
             decisions: DecisionBrowser::default(),
             access: FacilitatorAccess::Open,
             read: Default::default(),
+            end_report: None,
+            end_history: Vec::new(),
             size: Rect::new(0, 0, 120, 40),
         };
         match app.table.human_teams().first() {
@@ -358,7 +369,9 @@ impl App {
                 }
             }
             UiAction::EndTurn => {
-                if self.facilitator && self.human_teams().is_empty() {
+                if self.session().ended() {
+                    self.open_end_of_exercise();
+                } else if self.facilitator && self.human_teams().is_empty() {
                     self.end_turn();
                 } else if !self.session().ended() {
                     self.dialog = Some(Dialog::ConfirmEndTurn);
@@ -805,11 +818,54 @@ impl App {
         if !moved {
             return;
         }
+        if self.session().ended() {
+            self.open_end_of_exercise();
+            return;
+        }
         if self.human_teams().len() > 1 {
             self.dialog = Some(Dialog::HandOver { team: self.team });
         } else {
             self.open_turn_start(self.team);
         }
+    }
+
+    /// The end-of-exercise screen, with the report built from the log.
+    pub fn open_end_of_exercise(&mut self) {
+        if self.end_report.is_none() {
+            match crate::report::aar::build(self.session().log(), self.strings.lang()) {
+                Ok(r) => self.end_report = Some(Box::new(r)),
+                Err(e) => {
+                    self.status = Some(e.to_string());
+                    return;
+                }
+            }
+        }
+        self.end_history = self.table.facilitator_view().history;
+        self.dialog = Some(Dialog::EndOfExercise { scroll: 0 });
+    }
+
+    /// Writes the after-action report as HTML beside the autosaved log.
+    fn write_report(&mut self) {
+        let (Some(report), Some(log)) = (self.end_report.as_deref(), self.autosave.as_ref()) else {
+            self.status = Some(self.strings.get("status_no_report_path").to_string());
+            return;
+        };
+        let path = log.with_extension("html");
+        let html = crate::report::html::render(report, &self.strings);
+        self.status = Some(match crate::store::write_atomic(&path, html.as_bytes()) {
+            Ok(()) => self.strings.fmt(
+                "status_report_written",
+                &[("path", &path.display().to_string())],
+            ),
+            Err(e) => self
+                .strings
+                .fmt("status_save_failed", &[("err", &e.to_string())]),
+        });
+    }
+
+    /// Every event of every turn, revealed at the end of the exercise.
+    pub fn truth_history(&self) -> &[TurnEvents] {
+        &self.end_history
     }
 
     /// The opening of `team`'s turn, when there is something to read.
@@ -986,6 +1042,15 @@ impl App {
                         text: text.clone(),
                     });
                 }
+                _ => {}
+            },
+            Dialog::EndOfExercise { scroll } => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                KeyCode::PageDown => *scroll = scroll.saturating_add(10),
+                KeyCode::Char('w') => self.write_report(),
+                KeyCode::Enter => keep = false,
                 _ => {}
             },
             Dialog::ConfirmQuit => {
@@ -1632,6 +1697,52 @@ mod tests {
         app.on_key(KeyEvent::from(KeyCode::Enter));
         app.on_key(KeyEvent::from(KeyCode::Char('f')));
         assert!(app.facilitator());
+    }
+
+    #[test]
+    fn the_exercise_ends_with_a_debrief_and_writes_its_report() {
+        let mut app = tutorial_with(
+            Lang::En,
+            &[(
+                "us",
+                Controller::Policy(crate::policy::PolicyKind::Doctrine),
+            )],
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        app.autosave = Some(dir.path().join("tutorial-7.ron"));
+        let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::from(code));
+        for _ in 0..40 {
+            if matches!(app.dialog, Some(Dialog::EndOfExercise { .. })) {
+                break;
+            }
+            if app.dialog.is_some() {
+                key(&mut app, KeyCode::Enter);
+            }
+            key(&mut app, KeyCode::Char('e'));
+            key(&mut app, KeyCode::Char('y'));
+        }
+        assert!(app.session().ended());
+        assert!(matches!(app.dialog, Some(Dialog::EndOfExercise { .. })));
+        let screen = render(&mut app, 120, 60);
+        for part in [
+            "End of the exercise",
+            "Objectives, and why",
+            "Keep the water flowing",
+            "The attacker's path, revealed",
+            "Ashen Crane",
+            "Key decision points",
+        ] {
+            assert!(screen.contains(part), "{part} missing: {screen}");
+        }
+        key(&mut app, KeyCode::Char('w'));
+        let html = std::fs::read_to_string(dir.path().join("tutorial-7.html"))
+            .expect("the report was written");
+        assert!(html.contains("<svg") && html.contains("Keep the water flowing"));
+        // Closed, it opens again from the end-turn key.
+        key(&mut app, KeyCode::Enter);
+        assert!(app.dialog.is_none());
+        key(&mut app, KeyCode::Char('e'));
+        assert!(matches!(app.dialog, Some(Dialog::EndOfExercise { .. })));
     }
 
     #[test]

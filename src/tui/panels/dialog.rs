@@ -24,6 +24,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             super::turn_start::draw_hand_over(frame, area, app, *team);
             return;
         }
+        Dialog::EndOfExercise { scroll } => {
+            super::end_debrief::draw(frame, area, app, *scroll);
+            return;
+        }
         Dialog::TurnStart { team, scroll } => {
             super::turn_start::draw_turn_start(frame, area, app, *team, *scroll);
             return;

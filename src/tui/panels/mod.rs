@@ -2,6 +2,7 @@
 
 pub mod decisions;
 pub mod dialog;
+pub mod end_debrief;
 pub mod header;
 pub mod help;
 pub mod inbox;

@@ -14,6 +14,7 @@ use crate::scenario::model::{AssetIdx, AttackerIdx, Goal, OrgIdx, Scenario, Team
 use crate::session::Session;
 use crate::session::i18n::{Lang, Strings};
 use crate::session::log::SessionLog;
+use crate::session::narrator::percent;
 use crate::session::narrator::{Narrator, Tone};
 use crate::session::replay::{self, ReplayError};
 use crate::sim::TurnOutcome;
@@ -1345,10 +1346,7 @@ impl<'a> Builder<'a> {
                 availability,
             } => self.f(
                 "report_change_availability",
-                &[
-                    ("asset", &n.asset(*asset)),
-                    ("n", &availability.to_string()),
-                ],
+                &[("asset", &n.asset(*asset)), ("n", &percent(*availability))],
             ),
             Change::Evict { asset, attacker } => self.f(
                 "report_change_evict",
@@ -1366,10 +1364,10 @@ impl<'a> Builder<'a> {
                 &[("obj", &n.objective_title(*objective))],
             ),
             Change::SetPublicTrust(v) => {
-                self.f("report_change_public_trust", &[("n", &v.to_string())])
+                self.f("report_change_public_trust", &[("n", &percent(*v))])
             }
             Change::SetAllianceTrust(v) => {
-                self.f("report_change_alliance_trust", &[("n", &v.to_string())])
+                self.f("report_change_alliance_trust", &[("n", &percent(*v))])
             }
             Change::RevealAttacker {
                 organisation,

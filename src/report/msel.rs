@@ -89,7 +89,7 @@ pub fn rows(scenario: &Scenario, s: &Strings) -> Vec<MselRow> {
                     "msel_trigger_asset",
                     &[
                         ("asset", &n.asset(*asset)),
-                        ("n", &availability.to_string()),
+                        ("n", &crate::session::narrator::percent(*availability)),
                     ],
                 ),
                 Trigger::AttackerReachesStage { attacker, stage } => s.fmt(

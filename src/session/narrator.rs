@@ -90,6 +90,9 @@ impl<'a> Narrator<'a> {
         let name = self.strings.text(&x.name);
         if UnicodeWidthStr::width(name) <= SHORT_NAME_WIDTH {
             name.to_string()
+        } else if self.strings.lang() == super::i18n::Lang::Ja {
+            // An English id would break a Japanese screen: the name, cut.
+            cut_to_width(name, SHORT_NAME_WIDTH)
         } else {
             x.id.to_uppercase()
         }
@@ -159,9 +162,9 @@ impl<'a> Narrator<'a> {
             } => s.fmt(
                 "refusal_TlpNotPermitted",
                 &[
-                    ("trust", &trust.to_string()),
+                    ("trust", &percent(*trust)),
                     ("tlp", tlp(*t)),
-                    ("needed", &needed.to_string()),
+                    ("needed", &percent(*needed)),
                 ],
             ),
             other => {
@@ -364,7 +367,7 @@ impl<'a> Narrator<'a> {
                     &[
                         ("attacker", &at(x)),
                         ("asset", &a(y)),
-                        ("n", &availability.to_string()),
+                        ("n", &percent(*availability)),
                     ],
                 ),
                 Tone::Hidden,
@@ -466,6 +469,23 @@ impl<'a> Narrator<'a> {
     }
 }
 
+/// `text` cut to `width` display columns, ending in `…` when cut.
+fn cut_to_width(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        used += w;
+        out.push(ch);
+    }
+    out
+}
+
 /// A permille figure as people read it: a percentage.
 pub fn percent(permille: u16) -> String {
     if permille.is_multiple_of(10) {
@@ -491,6 +511,27 @@ mod tests {
     use super::*;
     use crate::scenario::load::{LoadOptions, load_builtin};
     use crate::session::i18n::Lang;
+
+    #[test]
+    fn short_names_stay_in_the_viewers_language() {
+        let loaded = match load_builtin("tokyo-games", &LoadOptions::default()) {
+            Ok(l) => l,
+            Err(e) => panic!("{e:?}"),
+        };
+        let scenario = &loaded.scenario;
+        let ja = Strings::new(Lang::Ja);
+        let n = Narrator::new(scenario, Viewer::Facilitator, &ja);
+        for o in 0..scenario.organisations.len() as OrgIdx {
+            let short = n.org_short(o);
+            assert!(
+                UnicodeWidthStr::width(short.as_str()) <= SHORT_NAME_WIDTH,
+                "{short}"
+            );
+            let id = scenario.organisations[o as usize].id.to_uppercase();
+            let name = ja.text(&scenario.organisations[o as usize].name);
+            assert!(short != id || name == id, "{short} is the English id");
+        }
+    }
 
     #[test]
     fn permille_reads_as_percent() {

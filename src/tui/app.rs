@@ -917,7 +917,8 @@ impl App {
                         .unwrap_or(0);
                     self.dialog = Some(Dialog::Availability {
                         asset,
-                        value: now.to_string(),
+                        // People type percentages; the model keeps permille.
+                        value: (now / 10).to_string(),
                         reason: String::new(),
                         field: 0,
                         evict: false,
@@ -1123,8 +1124,9 @@ impl App {
                 KeyCode::Char(c) if *field == 0 && c.is_ascii_digit() => value.push(c),
                 KeyCode::Char(_) if *field == 0 => {}
                 KeyCode::Char(c) => reason.push(c),
-                KeyCode::Enter => match value.parse::<u16>() {
-                    Ok(v) => {
+                KeyCode::Enter => match value.parse::<u16>().ok().filter(|v| *v <= 100) {
+                    Some(percent) => {
+                        let v = percent * 10;
                         let mut changes = vec![Change::SetAvailability {
                             asset: *asset,
                             availability: v,
@@ -1144,7 +1146,7 @@ impl App {
                         }
                         keep = !self.send_overrides(changes, reason);
                     }
-                    Err(_) => self.status = Some(self.strings.get("status_bad_input").to_string()),
+                    None => self.status = Some(self.strings.get("status_bad_percent").to_string()),
                 },
                 _ => {}
             },
@@ -1977,11 +1979,11 @@ mod tests {
         // Override the first asset's availability with a reason.
         app.apply(UiAction::Panel(0));
         app.apply(UiAction::Override);
+        // Availability is typed as a percentage.
         for _ in 0..4 {
             app.on_key(KeyEvent::from(KeyCode::Backspace));
         }
         app.on_key(KeyEvent::from(KeyCode::Char('2')));
-        app.on_key(KeyEvent::from(KeyCode::Char('0')));
         app.on_key(KeyEvent::from(KeyCode::Char('0')));
         app.on_key(KeyEvent::from(KeyCode::Tab));
         for c in "storm".chars() {

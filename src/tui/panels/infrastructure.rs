@@ -2,6 +2,8 @@
 //! details and dependencies. Compromises shown are the viewer's knowledge.
 
 use ratatui::Frame;
+
+use crate::session::narrator::percent;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -50,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     Span::raw(" "),
                     mark,
                     Span::styled(gauge(v), t.fg(t.health(v))),
-                    Span::raw(format!(" {v:>4}‰ ")),
+                    Span::raw(format!(" {:>4} ", percent(v))),
                     Span::raw(app.narrator().asset(a)),
                 ])));
             }
@@ -89,10 +91,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(vec![
             Span::raw(format!("{}: ", s.get("availability"))),
             Span::styled(gauge(v), t.fg(t.health(v))),
-            Span::raw(format!(" {v}‰")),
+            Span::raw(format!(" {}", percent(v))),
         ]));
         if let Some(m) = app.monitoring(a) {
-            lines.push(Line::from(format!("{}: {m}‰", s.get("monitoring"))));
+            lines.push(Line::from(format!(
+                "{}: {}",
+                s.get("monitoring"),
+                percent(m)
+            )));
         }
         let comp = app.compromises_of(a);
         if comp.is_empty() {

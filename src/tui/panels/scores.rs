@@ -3,6 +3,8 @@
 //! attackers' progress.
 
 use ratatui::Frame;
+
+use crate::session::narrator::percent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -51,15 +53,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let [info, spark] = Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(right);
     let mut lines = vec![
         Line::from(Span::styled(
-            s.fmt("score", &[("n", &public.score.to_string())]),
+            {
+                let pending = public
+                    .objectives
+                    .iter()
+                    .filter(|o| **o == crate::sim::resources::ObjectiveStatus::Pending)
+                    .count();
+                // Pending objectives count as met until judged: say so.
+                if pending > 0 && !public.ended {
+                    s.fmt(
+                        "score_provisional",
+                        &[
+                            ("n", &public.score.to_string()),
+                            ("k", &pending.to_string()),
+                        ],
+                    )
+                } else {
+                    s.fmt("score", &[("n", &public.score.to_string())])
+                }
+            },
             t.fg(t.accent).add_modifier(Modifier::BOLD),
         )),
-        Line::from(s.fmt("public_trust", &[("n", &public.public_trust.to_string())])),
-        Line::from(s.fmt(
-            "alliance_trust",
-            &[("n", &public.alliance_trust.to_string())],
-        )),
-        Line::from(s.fmt("impact", &[("n", &public.impact.to_string())])),
+        Line::from(s.fmt("public_trust", &[("n", &percent(public.public_trust))])),
+        Line::from(s.fmt("alliance_trust", &[("n", &percent(public.alliance_trust))])),
+        Line::from(s.fmt("impact", &[("n", &percent(public.impact))])),
     ];
     if let Some(truth) = app.truth() {
         lines.push(Line::from(""));

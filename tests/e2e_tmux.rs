@@ -264,3 +264,127 @@ fn sigterm_restores_the_terminal_and_keeps_the_log() {
     assert!(replay.status.success(), "{text}");
     assert!(text.contains("1 turns replayed"), "{text}");
 }
+
+/// A facilitator runs tokyo-games at one screen: searches the decisions
+/// and queues a strategic one, fires an inject with digits in its text to
+/// both teams, rewinds with a reason, plays to the end, and writes the
+/// report; the log then reports and replays.
+#[test]
+fn a_facilitator_runs_tokyo_games_to_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("tg.ron");
+    assert!(tmux_present(), "tmux is not installed");
+    let tmux = Tmux {
+        socket: format!("kizuna-e2e-tg-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "env -u NO_COLOR TERM=xterm-256color '{}' play tokyo-games --seed 3 --lang en --team us=doctrine --facilitator --autosave '{}'; echo KIZUNA_EXIT=$?; sleep 60",
+        BIN,
+        save.display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+    // A facilitator-run screen opens on Japan's briefing.
+    tmux.wait_for("Briefing");
+    tmux.keys(&["Enter"]);
+    tmux.wait("the briefing to close", |s| !s.contains("Briefing"));
+    // Search the decisions and queue a strategic one.
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "public statement"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("/public statement");
+    tmux.keys(&["Space"]);
+    tmux.wait_for("Queued (1)");
+    // An inject with digits in its text, to both teams.
+    tmux.keys(&["f"]);
+    tmux.wait_for("│ Facilitator │");
+    tmux.keys(&["i"]);
+    tmux.wait_for("Ad-hoc inject");
+    tmux.keys(&["-l", "NHK call 2"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "NHK reporter calls at 10:30 re 1.25m records"]);
+    tmux.keys(&["Tab", "1", "2", "Enter"]);
+    tmux.wait_for("Inject queued for next turn");
+    end_turns(&tmux, 2);
+    tmux.keys(&["3"]);
+    tmux.wait_for("NHK call 2");
+    // Rewind to turn 1 (the list opens on the turn before the last) with
+    // a reason, confirmed.
+    tmux.keys(&["r"]);
+    tmux.wait_for("Pick the turn to go back to");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["-l", "replay from turn 1"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Rewind to the end of turn 1?");
+    tmux.keys(&["y"]);
+    tmux.wait_for("Turn 2/48");
+    // To the end, then the report.
+    tmux.keys(&["1"]);
+    end_turns(&tmux, 60);
+    tmux.wait_for("End of the exercise");
+    tmux.keys(&["w"]);
+    tmux.wait_for("Report written to");
+    let html = std::fs::read_to_string(dir.path().join("tg.html")).expect("the report");
+    assert!(html.contains("<svg") && html.contains("replay from turn 1"));
+    tmux.keys(&["Enter", "q"]);
+    tmux.wait_for("(y/n)");
+    tmux.keys(&["y"]);
+    let end = tmux.wait_for("KIZUNA_EXIT=");
+    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    let replay = Command::new(BIN)
+        .arg("replay")
+        .arg(&save)
+        .output()
+        .expect("replay runs");
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let report = Command::new(BIN)
+        .args(["report", "--format", "md"])
+        .arg(&save)
+        .output()
+        .expect("report runs");
+    let md = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    for part in ["replay from turn 1", "Public statement", "Appendix A"] {
+        assert!(md.contains(part), "{part} is missing from the report");
+    }
+}
+
+/// Ends Japan's turn up to `turns` times (confirming each), closing the
+/// opening of each new turn; stops at the end of the exercise.
+fn end_turns(tmux: &Tmux, turns: usize) {
+    for _ in 0..turns {
+        let s = tmux.screen();
+        if s.contains("End of the exercise") {
+            return;
+        }
+        if s.contains("Enter to the decisions") {
+            tmux.keys(&["Enter"]);
+            tmux.wait("the turn's opening to close", |s| {
+                !s.contains("Enter to the decisions")
+            });
+        }
+        tmux.keys(&["e"]);
+        tmux.wait_for("End Japan's turn?");
+        tmux.keys(&["y"]);
+        tmux.wait("the turn to resolve", |s| !s.contains("End Japan's turn?"));
+    }
+    close_turn_start(tmux);
+}

@@ -111,14 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     lines.push(Line::from(""));
     lines.push(heading("end_report"));
     lines.push(Line::from(s.get("end_report_hint").to_string()));
-    let width = area.width.saturating_sub(4).min(110);
-    let height = area.height.saturating_sub(2);
-    let r = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
+    let r = super::page_area(area, 110);
     super::clear_overlay(frame, r);
     frame.render_widget(
         Paragraph::new(lines)

@@ -34,6 +34,20 @@ pub fn list_state(selected: Option<usize>, height: u16) -> ListState {
         .with_selected(selected)
 }
 
+/// A page drawn over the panels, at most `max_width` wide: the header
+/// stays visible above it, and the status and footer lines below it, so
+/// what a key did is still said.
+pub fn page_area(area: ratatui::layout::Rect, max_width: u16) -> ratatui::layout::Rect {
+    let width = area.width.saturating_sub(4).min(max_width);
+    let height = area.height.saturating_sub(3);
+    ratatui::layout::Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + area.height.min(1),
+        width,
+        height,
+    )
+}
+
 /// Clears the area an overlay is drawn in, and a column either side, so
 /// a wide character underneath cannot straddle the overlay's border.
 pub fn clear_overlay(frame: &mut ratatui::Frame, r: ratatui::layout::Rect) {

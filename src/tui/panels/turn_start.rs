@@ -116,14 +116,7 @@ pub fn draw_turn_start(frame: &mut Frame, area: Rect, app: &App, team: TeamIdx, 
             ("n", &turn.min(view.public.turn_limit).to_string()),
         ],
     );
-    let width = area.width.saturating_sub(4).min(100);
-    let height = area.height.saturating_sub(2);
-    let r = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
+    let r = super::page_area(area, 100);
     super::clear_overlay(frame, r);
     frame.render_widget(
         Paragraph::new(lines)

@@ -35,7 +35,7 @@ pub fn visible(event: &Event, viewer: Viewer, scenario: &Scenario) -> bool {
     };
     match event {
         Event::InjectFired { to, .. } | Event::AdHocInject { to, .. } => to.contains(&team),
-        Event::Overridden { .. } => false,
+        Event::Overridden { .. } | Event::OverrideIgnored { .. } => false,
         Event::DecisionStarted { decision, .. }
         | Event::DecisionRefused { decision, .. }
         | Event::ActionSucceeded { decision }

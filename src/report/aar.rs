@@ -14,7 +14,6 @@ use crate::scenario::model::{AssetIdx, AttackerIdx, Goal, OrgIdx, Scenario, Team
 use crate::session::Session;
 use crate::session::i18n::{Lang, Strings};
 use crate::session::log::SessionLog;
-use crate::session::narrator::percent;
 use crate::session::narrator::{Narrator, Tone};
 use crate::session::replay::{self, ReplayError};
 use crate::sim::TurnOutcome;
@@ -1339,58 +1338,7 @@ impl<'a> Builder<'a> {
     }
 
     fn change(&self, c: &Change) -> String {
-        let n = &self.facilitator;
-        match c {
-            Change::SetAvailability {
-                asset,
-                availability,
-            } => self.f(
-                "report_change_availability",
-                &[("asset", &n.asset(*asset)), ("n", &percent(*availability))],
-            ),
-            Change::Evict { asset, attacker } => self.f(
-                "report_change_evict",
-                &[
-                    ("asset", &n.asset(*asset)),
-                    ("attacker", &n.attacker(*attacker)),
-                ],
-            ),
-            Change::SetObjective { objective, met } => self.f(
-                if *met {
-                    "report_change_objective_met"
-                } else {
-                    "report_change_objective_failed"
-                },
-                &[("obj", &n.objective_title(*objective))],
-            ),
-            Change::SetPublicTrust(v) => {
-                self.f("report_change_public_trust", &[("n", &percent(*v))])
-            }
-            Change::SetAllianceTrust(v) => {
-                self.f("report_change_alliance_trust", &[("n", &percent(*v))])
-            }
-            Change::RevealAttacker {
-                organisation,
-                attacker,
-            } => self.f(
-                "report_change_reveal",
-                &[
-                    ("org", &n.org(*organisation)),
-                    ("attacker", &n.attacker(*attacker)),
-                ],
-            ),
-            Change::AdHocInject { title, text, to } => {
-                let to: Vec<String> = to.iter().map(|t| self.team_name(*t)).collect();
-                self.f(
-                    "report_change_inject",
-                    &[
-                        ("title", &self.text(title)),
-                        ("text", &self.text(text)),
-                        ("to", &to.join(", ")),
-                    ],
-                )
-            }
-        }
+        self.facilitator.change(c)
     }
 
     fn metrics(&self) -> KeyMetrics {

@@ -9,6 +9,7 @@ use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
 use crate::sim::decision::{Action, Decision, Refusal, Tlp};
 use crate::sim::event::{Event, TrustMeasure};
 use crate::sim::knowledge::Facts;
+use crate::sim::overrides::Change;
 
 use super::i18n::Strings;
 use super::table::CommandRefused;
@@ -244,9 +245,19 @@ impl<'a> Narrator<'a> {
                 s.fmt("ev_inject", &[("title", self.strings.text(title))]),
                 Tone::Normal,
             ),
-            Event::Overridden { what, reason } => (
-                s.fmt("ev_overridden", &[("what", what), ("reason", reason)]),
+            Event::Overridden { change, reason } => (
+                s.fmt(
+                    "ev_overridden",
+                    &[("what", &self.change(change)), ("reason", reason)],
+                ),
                 Tone::Hidden,
+            ),
+            Event::OverrideIgnored { problem, reason } => (
+                s.fmt(
+                    "ev_override_ignored",
+                    &[("what", problem), ("reason", reason)],
+                ),
+                Tone::Bad,
             ),
             Event::DecisionStarted { decision, .. } => (
                 s.fmt(
@@ -459,6 +470,90 @@ impl<'a> Narrator<'a> {
                 Tone::Bad,
             ),
         }
+    }
+
+    /// A facilitator's change, naming assets, attackers, organisations
+    /// and injects as people know them.
+    pub fn change(&self, c: &Change) -> String {
+        let s = self.strings;
+        match c {
+            Change::SetAvailability {
+                asset,
+                availability,
+            } => s.fmt(
+                "report_change_availability",
+                &[
+                    ("asset", &self.asset(*asset)),
+                    ("n", &percent(*availability)),
+                ],
+            ),
+            Change::Evict { asset, attacker } => s.fmt(
+                "report_change_evict",
+                &[
+                    ("asset", &self.asset(*asset)),
+                    ("attacker", &self.attacker(*attacker)),
+                ],
+            ),
+            Change::SetObjective { objective, met } => s.fmt(
+                if *met {
+                    "report_change_objective_met"
+                } else {
+                    "report_change_objective_failed"
+                },
+                &[("obj", &self.objective_title(*objective))],
+            ),
+            Change::SetPublicTrust(v) => {
+                s.fmt("report_change_public_trust", &[("n", &percent(*v))])
+            }
+            Change::SetAllianceTrust(v) => {
+                s.fmt("report_change_alliance_trust", &[("n", &percent(*v))])
+            }
+            Change::RevealAttacker {
+                organisation,
+                attacker,
+            } => s.fmt(
+                "report_change_reveal",
+                &[
+                    ("org", &self.org(*organisation)),
+                    ("attacker", &self.attacker(*attacker)),
+                ],
+            ),
+            Change::AdHocInject { title, text, to } => {
+                let to: Vec<&str> = to
+                    .iter()
+                    .filter_map(|t| self.scenario.teams.get(*t as usize))
+                    .map(|t| s.text(&t.name))
+                    .collect();
+                s.fmt(
+                    "report_change_inject",
+                    &[
+                        ("title", s.text(title)),
+                        ("text", s.text(text)),
+                        ("to", &to.join(", ")),
+                    ],
+                )
+            }
+            Change::FireInject { inject } => s.fmt(
+                "report_change_fire",
+                &[("title", &self.inject_title(*inject))],
+            ),
+            Change::HoldInject { inject, hold } => s.fmt(
+                if *hold {
+                    "report_change_hold"
+                } else {
+                    "report_change_release"
+                },
+                &[("title", &self.inject_title(*inject))],
+            ),
+        }
+    }
+
+    /// A scripted inject's title.
+    pub fn inject_title(&self, i: u32) -> String {
+        self.scenario.injects.get(i as usize).map_or_else(
+            || format!("#{i}"),
+            |x| self.strings.text(&x.title).to_string(),
+        )
     }
 
     pub fn objective_title(&self, i: u32) -> String {

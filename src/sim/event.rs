@@ -7,6 +7,7 @@ use crate::scenario::model::{AssetIdx, AttackerIdx, InjectIdx, OrgIdx, TeamIdx, 
 
 use super::decision::{Decision, Refusal, Tlp};
 use super::knowledge::Facts;
+use super::overrides::Change;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
@@ -19,8 +20,15 @@ pub enum Event {
         text: Text,
         to: Vec<TeamIdx>,
     },
+    /// A facilitator's change took effect.
     Overridden {
-        what: String,
+        change: Change,
+        reason: String,
+    },
+    /// A facilitator's change could not apply (it named something the
+    /// scenario does not have, or an inject that already fired).
+    OverrideIgnored {
+        problem: String,
         reason: String,
     },
     DecisionStarted {

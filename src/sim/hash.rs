@@ -279,6 +279,13 @@ pub fn state_hash(world: &mut World) -> u64 {
     let fired = &world.resource::<InjectsFired>().0;
     enc.len(fired.len());
     fired.iter().for_each(|&f| enc.opt_u32(f));
+    // Held injects are hashed only once the facilitator holds one, so
+    // sessions that never do keep their hashes.
+    let held = &world.resource::<InjectsHeld>().0;
+    if held.iter().any(|&h| h) {
+        enc.len(held.len());
+        held.iter().for_each(|&h| enc.u32(u32::from(h)));
+    }
     let taken = &world.resource::<DecisionsTaken>().0;
     enc.len(taken.len());
     taken.iter().for_each(|&t| enc.opt_u32(t));

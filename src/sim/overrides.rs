@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, TeamIdx, Text};
+use crate::scenario::model::{AssetIdx, AttackerIdx, InjectIdx, OrgIdx, TeamIdx, Text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {
@@ -37,6 +37,16 @@ pub enum Change {
         text: Text,
         to: Vec<TeamIdx>,
     },
+    /// A scripted inject fires now, whatever its trigger (the MSEL's
+    /// "fire early").
+    FireInject {
+        inject: InjectIdx,
+    },
+    /// A scripted inject is held back (its trigger is ignored) or released.
+    HoldInject {
+        inject: InjectIdx,
+        hold: bool,
+    },
 }
 
 impl Override {
@@ -61,6 +71,9 @@ impl Override {
             } => (*organisation as usize) < orgs && (*attacker as usize) < attackers,
             Change::AdHocInject { to, .. } => {
                 to.iter().all(|t| (*t as usize) < scenario.teams.len())
+            }
+            Change::FireInject { inject } | Change::HoldInject { inject, .. } => {
+                (*inject as usize) < scenario.injects.len()
             }
         };
         if ok {

@@ -141,6 +141,11 @@ pub struct AssistanceSent(pub OrgPairs);
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct InjectsFired(pub Vec<Option<u32>>);
 
+/// Scripted injects the facilitator holds back: their triggers are
+/// ignored until released.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct InjectsHeld(pub Vec<bool>);
+
 /// First turn each decision kind was started, by `DecisionKind as usize`.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct DecisionsTaken(pub Vec<Option<u32>>);

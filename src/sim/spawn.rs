@@ -126,6 +126,7 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     world.insert_resource(Politics::default());
     world.insert_resource(Metrics::default());
     world.insert_resource(InjectsFired(vec![None; scenario.injects.len()]));
+    world.insert_resource(InjectsHeld(vec![false; scenario.injects.len()]));
     world.insert_resource(DecisionsTaken(vec![None; DecisionKind::ALL.len()]));
     world.insert_resource(super::agenda::Agenda::default());
     world.insert_resource(AvailabilityMap(

@@ -1877,9 +1877,18 @@ mod tests {
             Change::Evict { asset, attacker } if asset == c.asset && attacker == c.attacker
         ) && o.reason == "cleaned by hand"));
         // Gone at the start of that turn (it may have come back since).
-        assert!(app.session().history().last().is_some_and(|o| o.events.iter().any(
-            |e| matches!(e, crate::sim::event::Event::Overridden { what, .. } if what.contains("evicted"))
-        )));
+        assert!(
+            app.session()
+                .history()
+                .last()
+                .is_some_and(|o| o.events.iter().any(|e| matches!(
+                    e,
+                    crate::sim::event::Event::Overridden {
+                        change: Change::Evict { .. },
+                        ..
+                    }
+                )))
+        );
     }
 
     #[test]

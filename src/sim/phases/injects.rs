@@ -20,19 +20,21 @@ pub fn apply_overrides(
     let rules = world.resource::<Rules>().0.clone();
     for o in overrides {
         if let Err(problem) = o.validate(&rules) {
-            world.resource_mut::<TurnLog>().push(Event::Overridden {
-                what: format!("ignored: {problem}"),
-                reason: o.reason,
-            });
+            world
+                .resource_mut::<TurnLog>()
+                .push(Event::OverrideIgnored {
+                    problem,
+                    reason: o.reason,
+                });
             continue;
         }
-        let what = match &o.change {
+        let applied = match &o.change {
             Change::SetAvailability {
                 asset,
                 availability,
             } => {
                 effects::set_availability(world, *asset, *availability);
-                format!("availability of asset {asset} set to {availability}‰")
+                Ok(())
             }
             Change::Evict { asset, attacker } => {
                 let mut removed = false;
@@ -54,7 +56,7 @@ pub fn apply_overrides(
                         .collect();
                     effects::intrusion_ended(world, &believers, *asset, *attacker);
                 }
-                format!("attacker {attacker} evicted from asset {asset}")
+                Ok(())
             }
             Change::SetObjective { objective, met } => {
                 let mut objectives = world.resource_mut::<Objectives>();
@@ -65,25 +67,22 @@ pub fn apply_overrides(
                         ObjectiveStatus::Failed
                     };
                 }
-                format!(
-                    "objective {objective} marked {}",
-                    if *met { "met" } else { "failed" }
-                )
+                Ok(())
             }
             Change::SetPublicTrust(v) => {
                 world.resource_mut::<Politics>().public_trust = (*v).min(1000);
-                format!("public trust set to {v}‰")
+                Ok(())
             }
             Change::SetAllianceTrust(v) => {
                 world.resource_mut::<Politics>().alliance_trust = (*v).min(1000);
-                format!("alliance trust set to {v}‰")
+                Ok(())
             }
             Change::RevealAttacker {
                 organisation,
                 attacker,
             } => {
                 effects::reveal_attacker(world, *organisation, *attacker);
-                format!("attacker {attacker} revealed to organisation {organisation}")
+                Ok(())
             }
             Change::AdHocInject { title, text, to } => {
                 world.resource_mut::<TurnLog>().push(Event::AdHocInject {
@@ -91,13 +90,33 @@ pub fn apply_overrides(
                     text: text.clone(),
                     to: to.clone(),
                 });
-                format!("ad-hoc inject: {}", title.en)
+                Ok(())
+            }
+            Change::FireInject { inject } => {
+                let turn = world.resource::<Clock>().turn;
+                if world.resource::<InjectsFired>().0[*inject as usize].is_some() {
+                    Err(format!("inject {inject} has already fired"))
+                } else {
+                    fire(world, &rules, *inject as usize, turn);
+                    Ok(())
+                }
+            }
+            Change::HoldInject { inject, hold } => {
+                world.resource_mut::<InjectsHeld>().0[*inject as usize] = *hold;
+                Ok(())
             }
         };
-        world.resource_mut::<TurnLog>().push(Event::Overridden {
-            what,
-            reason: o.reason,
-        });
+        let event = match applied {
+            Ok(()) => Event::Overridden {
+                change: o.change,
+                reason: o.reason,
+            },
+            Err(problem) => Event::OverrideIgnored {
+                problem,
+                reason: o.reason,
+            },
+        };
+        world.resource_mut::<TurnLog>().push(event);
     }
 }
 
@@ -111,29 +130,37 @@ pub fn fire_injects(world: &mut World) {
         .iter()
         .map(Option::is_some)
         .collect();
-    for (i, inject) in rules.injects.iter().enumerate() {
-        if fired[i] || !triggered(world, i as u32, &inject.trigger, turn) {
+    let held = world.resource::<InjectsHeld>().0.clone();
+    for i in 0..rules.injects.len() {
+        if fired[i] || held[i] || !triggered(world, i as u32, &rules.injects[i].trigger, turn) {
             continue;
         }
-        world.resource_mut::<InjectsFired>().0[i] = Some(turn);
-        let mut agenda = world.resource_mut::<Agenda>();
-        agenda.drop_inject(i as u32);
-        // Injects that follow this one fall due after their delay.
-        for (j, next) in rules.injects.iter().enumerate() {
-            if let Trigger::AfterInject { inject, delay } = next.trigger
-                && inject as usize == i
-            {
-                agenda.schedule_inject(j as u32, turn + delay);
-            }
-        }
-        for effect in &inject.effects {
-            effects::apply(world, effect);
-        }
-        world.resource_mut::<TurnLog>().push(Event::InjectFired {
-            inject: i as u32,
-            to: inject.to.clone(),
-        });
+        fire(world, &rules, i, turn);
     }
+}
+
+/// Fires scripted inject `i` now: marks it fired, schedules the injects
+/// that follow it, applies its effects and delivers it.
+fn fire(world: &mut World, rules: &crate::scenario::Scenario, i: usize, turn: u32) {
+    let inject = &rules.injects[i];
+    world.resource_mut::<InjectsFired>().0[i] = Some(turn);
+    let mut agenda = world.resource_mut::<Agenda>();
+    agenda.drop_inject(i as u32);
+    // Injects that follow this one fall due after their delay.
+    for (j, next) in rules.injects.iter().enumerate() {
+        if let Trigger::AfterInject { inject, delay } = next.trigger
+            && inject as usize == i
+        {
+            agenda.schedule_inject(j as u32, turn + delay);
+        }
+    }
+    for effect in &inject.effects {
+        effects::apply(world, effect);
+    }
+    world.resource_mut::<TurnLog>().push(Event::InjectFired {
+        inject: i as u32,
+        to: inject.to.clone(),
+    });
 }
 
 /// Triggers read the state left by the previous turn.
@@ -198,6 +225,61 @@ mod tests {
         }));
     }
 
+    fn fired(out: &TurnOutcome, inject: u32) -> bool {
+        out.events
+            .iter()
+            .any(|e| matches!(e, Event::InjectFired { inject: i, .. } if *i == inject))
+    }
+
+    #[test]
+    fn the_facilitator_fires_a_scripted_inject_early_once() {
+        let s = quiet();
+        let ids = Ids(s.clone());
+        let mut sim = Sim::new(s.clone(), 1);
+        let cert = ids.org("cert");
+        let before = sim.read().staff(cert).capacity;
+        // Due in turn 2, fired in turn 1, with its effects.
+        let t1 = override_turn(&mut sim, Change::FireInject { inject: 0 });
+        assert!(fired(&t1, 0));
+        assert_eq!(sim.read().staff(cert).capacity, before + 2);
+        let t2 = step(&mut sim, vec![]);
+        assert!(!fired(&t2, 0), "it fires once");
+        let again = override_turn(&mut sim, Change::FireInject { inject: 0 });
+        assert!(
+            again
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::OverrideIgnored { .. }))
+        );
+        assert_eq!(sim.read().staff(cert).capacity, before + 2);
+    }
+
+    #[test]
+    fn a_held_inject_waits_until_released_and_holding_is_state() {
+        let s = quiet();
+        let mut held = Sim::new(s.clone(), 1);
+        let mut plain = Sim::new(s.clone(), 1);
+        let t1 = override_turn(
+            &mut held,
+            Change::HoldInject {
+                inject: 0,
+                hold: true,
+            },
+        );
+        let p1 = step(&mut plain, vec![]);
+        assert_ne!(t1.state_hash, p1.state_hash, "a hold is part of the state");
+        let t2 = step(&mut held, vec![]);
+        assert!(!fired(&t2, 0), "held past its turn");
+        let t3 = override_turn(
+            &mut held,
+            Change::HoldInject {
+                inject: 0,
+                hold: false,
+            },
+        );
+        assert!(fired(&t3, 0), "released, its trigger holds and it fires");
+    }
+
     #[test]
     fn an_override_naming_nothing_is_ignored_not_fatal() {
         let mut sim = Sim::new(quiet(), 1);
@@ -209,9 +291,9 @@ mod tests {
             },
         );
         assert!(
-            out.events.iter().any(
-                |e| matches!(e, Event::Overridden { what, .. } if what.starts_with("ignored"))
-            )
+            out.events
+                .iter()
+                .any(|e| matches!(e, Event::OverrideIgnored { .. }))
         );
     }
 

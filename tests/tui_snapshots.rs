@@ -198,6 +198,9 @@ fn rewind_and_branch_lists() {
         app.on_key(KeyEvent::from(KeyCode::Char('y')));
         app.apply(UiAction::Branches);
         snap(&mut app, &format!("branches_{l}"));
+        app.dialog = None;
+        app.apply(UiAction::Msel);
+        snap(&mut app, &format!("msel_{l}"));
     }
 }
 

@@ -109,10 +109,10 @@ pub fn rows(scenario: &Scenario, s: &Strings) -> Vec<MselRow> {
                         ("n", &delay.to_string()),
                         (
                             "id",
-                            scenario
-                                .injects
-                                .get(*inject as usize)
-                                .map_or("?", |x| x.id.as_str()),
+                            &scenario.injects.get(*inject as usize).map_or_else(
+                                || "?".to_string(),
+                                |x| format!("\u{201c}{}\u{201d}", s.text(&x.title)),
+                            ),
                         ),
                     ],
                 ),

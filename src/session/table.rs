@@ -103,6 +103,8 @@ pub enum CommandRefused {
     UntitledInject,
     #[error("a note needs a text")]
     EmptyNote,
+    #[error("that inject has already fired or is about to")]
+    InjectAlreadyFired,
     #[error("an inject needs at least one team")]
     NoRecipients,
     #[error("{0}")]
@@ -418,6 +420,16 @@ impl Table {
         }
         o.validate(scenario)
             .map_err(CommandRefused::InvalidOverride)?;
+        if let Change::FireInject { inject } = o.change {
+            let fired = self.session.sim().read().injects_fired()[inject as usize].is_some();
+            let waiting = self
+                .pending
+                .iter()
+                .any(|p| p.change == Change::FireInject { inject });
+            if fired || waiting {
+                return Err(CommandRefused::InjectAlreadyFired);
+            }
+        }
         self.pending.push(o);
         Ok(vec![Notice::Pending {
             index: self.pending.len() - 1,

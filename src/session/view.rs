@@ -147,6 +147,8 @@ pub struct FacilitatorView {
     pub pending: Vec<Override>,
     /// Lines of play abandoned by rewinds.
     pub branches: Vec<BranchView>,
+    /// Each scripted inject: when it fired, and whether it is held back.
+    pub injects: Vec<ScriptedInject>,
     /// Every event of every turn played, oldest first.
     pub history: Vec<TurnEvents>,
 }
@@ -172,6 +174,13 @@ pub struct CampaignView {
     /// The stage under way (0-based).
     pub stage: u32,
     pub finished: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptedInject {
+    /// The turn it fired, if it has.
+    pub fired: Option<u32>,
+    pub held: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +328,12 @@ impl FacilitatorView {
                 })
                 .collect(),
             pending: table.pending().to_vec(),
+            injects: read
+                .injects_fired()
+                .iter()
+                .zip(read.injects_held())
+                .map(|(&fired, &held)| ScriptedInject { fired, held })
+                .collect(),
             branches: session
                 .log()
                 .branches

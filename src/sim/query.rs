@@ -112,6 +112,9 @@ impl<'w> SimRead<'w> {
     pub fn injects_fired(&self) -> &'w [Option<u32>] {
         &self.world.resource::<InjectsFired>().0
     }
+    pub fn injects_held(&self) -> &'w [bool] {
+        &self.world.resource::<InjectsHeld>().0
+    }
 
     /// Every compromise, in stable order (ground truth).
     pub fn compromises(&self) -> Vec<Compromise> {

@@ -29,6 +29,8 @@ pub enum UiAction {
     Branches,
     /// A facilitator's note for the record.
     Note,
+    /// The scripted injects' running order.
+    Msel,
     Panel(usize),
     /// A click at a screen cell.
     Click {
@@ -78,6 +80,7 @@ impl UiAction {
             "rewind" => UiAction::Rewind,
             "branches" => UiAction::Branches,
             "note" => UiAction::Note,
+            "msel" => UiAction::Msel,
             "detail_up" => UiAction::DetailUp,
             "detail_down" => UiAction::DetailDown,
             "page_up" => UiAction::PageUp,

@@ -131,6 +131,11 @@ pub enum Dialog {
     Note {
         text: String,
     },
+    /// The scenario's scripted injects as a running order (MSEL): fire
+    /// one early, hold one back or release it.
+    Msel {
+        selected: usize,
+    },
     /// The end of the exercise: objectives, the attacker's path, the key
     /// decisions, and the written report.
     EndOfExercise {
@@ -422,6 +427,15 @@ impl App {
                         field: 0,
                         confirming: false,
                     });
+                }
+            }
+            UiAction::Msel => {
+                if self.need_facilitator() {
+                    if self.scenario().injects.is_empty() {
+                        self.status = Some(self.strings.get("status_no_msel").to_string());
+                    } else {
+                        self.dialog = Some(Dialog::Msel { selected: 0 });
+                    }
                 }
             }
             UiAction::Note => {
@@ -1045,6 +1059,33 @@ impl App {
                 }
                 _ => {}
             },
+            Dialog::Msel { selected } => {
+                let count = self.scenario().injects.len();
+                let inject = *selected as u32;
+                let status = self.truth().and_then(|t| t.injects.get(*selected).copied());
+                match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *selected = (*selected + 1).min(count.saturating_sub(1));
+                    }
+                    KeyCode::Char('x') => {
+                        let reason = self.strings.get("msel_reason_fire").to_string();
+                        self.send_overrides(vec![Change::FireInject { inject }], &reason);
+                    }
+                    KeyCode::Char('h') => {
+                        let hold = !status.is_some_and(|s| s.held);
+                        let key = if hold {
+                            "msel_reason_hold"
+                        } else {
+                            "msel_reason_release"
+                        };
+                        let reason = self.strings.get(key).to_string();
+                        self.send_overrides(vec![Change::HoldInject { inject, hold }], &reason);
+                    }
+                    KeyCode::Enter => keep = false,
+                    _ => {}
+                }
+            }
             Dialog::EndOfExercise { scroll } => match key.code {
                 KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
                 KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
@@ -1748,6 +1789,45 @@ mod tests {
     }
 
     #[test]
+    fn the_msel_fires_early_and_holds_scripted_injects() {
+        let mut app = tutorial(Lang::En);
+        let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::from(code));
+        app.set_facilitator(true);
+        // The first inject fires in turn 1; pick the one after it.
+        app.apply(UiAction::Msel);
+        key(&mut app, KeyCode::Down);
+        let Some(Dialog::Msel { selected }) = app.dialog.clone() else {
+            panic!("the MSEL is open");
+        };
+        let inject = selected as u32;
+        assert!(
+            app.truth()
+                .is_some_and(|t| t.injects[selected].fired.is_none())
+        );
+        key(&mut app, KeyCode::Char('x'));
+        assert_eq!(
+            app.table().pending().last().map(|o| o.change.clone()),
+            Some(Change::FireInject { inject })
+        );
+        key(&mut app, KeyCode::Char('x'));
+        assert_eq!(
+            app.status.as_deref(),
+            Some("That inject has already fired, or fires next turn")
+        );
+        // Hold the next one back.
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Char('h'));
+        let held = inject + 1;
+        key(&mut app, KeyCode::Enter);
+        play_turn(&mut app);
+        let truth = app.truth().expect("the facilitator looks");
+        assert_eq!(truth.injects[selected].fired, Some(1), "fired early");
+        assert!(truth.injects[held as usize].held);
+        let log = &app.session().log().turns[0].overrides;
+        assert!(log.iter().all(|o| o.reason.contains("MSEL")));
+    }
+
+    #[test]
     fn refused_decisions_say_why_and_are_not_queued() {
         let mut app = tutorial(Lang::En);
         let cands = app.candidates();
@@ -2174,6 +2254,9 @@ mod tests {
             CommandRefused::Ended,
             CommandRefused::ReasonRequired,
             CommandRefused::EmptyInject,
+            CommandRefused::UntitledInject,
+            CommandRefused::EmptyNote,
+            CommandRefused::InjectAlreadyFired,
             CommandRefused::NoRecipients,
             CommandRefused::InvalidOverride("x".into()),
             CommandRefused::NoSuchPending(2),

@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::app::{App, Dialog};
 use super::block;
 use super::help::centered;
+use crate::sim::overrides::Change;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let s = &app.strings;
@@ -22,6 +23,47 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let (title, lines) = match dialog {
         Dialog::HandOver { team } => {
             super::turn_start::draw_hand_over(frame, area, app, *team);
+            return;
+        }
+        Dialog::Msel { selected } => {
+            let rows = crate::report::msel::rows(app.scenario(), s);
+            let states = app.truth().map(|t| t.injects.clone()).unwrap_or_default();
+            let pending = app.table().pending();
+            let lines: Vec<String> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let when = match r.turn {
+                        Some(n) => s.fmt("received_turn", &[("n", &n.to_string())]),
+                        None => r.trigger.clone(),
+                    };
+                    let waiting = pending.iter().any(|o| {
+                        matches!(o.change,
+                            Change::FireInject { inject } | Change::HoldInject { inject, .. }
+                                if inject as usize == i)
+                    });
+                    let state = match states.get(i) {
+                        _ if waiting => s.get("msel_state_waiting").to_string(),
+                        Some(st) if st.fired.is_some() => s.fmt(
+                            "msel_state_fired",
+                            &[("n", &st.fired.unwrap_or(0).to_string())],
+                        ),
+                        Some(st) if st.held => s.get("msel_state_held").to_string(),
+                        _ => s.get("msel_state_scheduled").to_string(),
+                    };
+                    format!("{:>2}. [{state}] {when} — {}", r.number, r.title)
+                })
+                .collect();
+            pick_list(
+                frame,
+                area,
+                app,
+                s.get("help_msel").to_string(),
+                s.get("dialog_msel").to_string(),
+                &lines,
+                *selected,
+                rows.get(*selected).map(|r| r.description.clone()),
+            );
             return;
         }
         Dialog::EndOfExercise { scroll } => {
@@ -296,6 +338,52 @@ fn pick_form(
             q,
             t.fg(t.warn).add_modifier(ratatui::style::Modifier::BOLD),
         )));
+    }
+    let r = centered(area, width, height);
+    super::clear_overlay(frame, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, title)),
+        r,
+    );
+}
+
+/// A list to act on with keys (a window around the selection) and the
+/// selected row in full below it.
+#[allow(clippy::too_many_arguments)]
+fn pick_list(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: String,
+    hint: String,
+    rows: &[String],
+    selected: usize,
+    detail: Option<String>,
+) {
+    let t = &app.theme;
+    let height = area.height.saturating_sub(4).clamp(8, 30);
+    let width = area.width.saturating_sub(4).min(110);
+    let list_rows = height.saturating_sub(8) as usize;
+    let first = selected.saturating_sub(list_rows.saturating_sub(1) / 2);
+    let first = first.min(rows.len().saturating_sub(list_rows));
+    let inner = width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::from(Span::styled(hint, t.fg(t.dim)))];
+    for (i, row) in rows.iter().enumerate().skip(first).take(list_rows) {
+        let style = if i == selected {
+            t.highlight()
+        } else {
+            t.fg(t.text)
+        };
+        lines.push(super::fit(
+            Line::from(Span::styled(row.clone(), style)),
+            inner,
+        ));
+    }
+    if let Some(d) = detail {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(d, t.fg(t.dim))));
     }
     let r = centered(area, width, height);
     super::clear_overlay(frame, r);

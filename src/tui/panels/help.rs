@@ -48,6 +48,7 @@ const FACILITATOR: Group = &[
     (&["rewind"], "help_rewind"),
     (&["branches"], "help_branches"),
     (&["note"], "help_note"),
+    (&["msel"], "help_msel"),
 ];
 
 /// The groups of keys that work in the app's current mode, each with its

@@ -2079,6 +2079,13 @@ mod tests {
             app.on_key(KeyEvent::from(KeyCode::Char(c)));
         }
         app.on_key(KeyEvent::from(KeyCode::Enter));
+        // The waiting change shows beside the asset, by name.
+        let screen = render(&mut app, 120, 40);
+        assert!(
+            screen.contains("Waiting for the turn to resolve: Availability of"),
+            "{screen}"
+        );
+        assert!(screen.contains("set to 20%"), "{screen}");
         // Mark an objective as met.
         app.apply(UiAction::Panel(5));
         app.apply(UiAction::Override);

@@ -4,6 +4,7 @@
 use ratatui::Frame;
 
 use crate::session::narrator::percent;
+use crate::sim::overrides::Change;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -99,6 +100,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 s.get("monitoring"),
                 percent(m)
             )));
+        }
+        // The facilitator's changes to this asset wait for the turn to
+        // resolve: say so beside the value they will replace.
+        for o in app.truth().map_or(&[][..], |t| &t.pending[..]) {
+            let about_this = match o.change {
+                Change::SetAvailability { asset, .. } | Change::Evict { asset, .. } => asset == a,
+                _ => false,
+            };
+            if about_this {
+                lines.push(Line::from(Span::styled(
+                    s.fmt(
+                        "pending_change",
+                        &[("what", &app.narrator().change(&o.change))],
+                    ),
+                    t.fg(t.warn),
+                )));
+            }
         }
         let comp = app.compromises_of(a);
         if comp.is_empty() {

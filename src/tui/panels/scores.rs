@@ -79,6 +79,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Line::from(s.fmt("impact", &[("n", &percent(public.impact))])),
     ];
     if let Some(truth) = app.truth() {
+        // Changes waiting for the turn to resolve, so the screen does not
+        // pass off the old value as the new.
+        for o in &truth.pending {
+            lines.push(Line::from(Span::styled(
+                s.fmt(
+                    "pending_change",
+                    &[("what", &app.narrator().change(&o.change))],
+                ),
+                t.fg(t.warn),
+            )));
+        }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(s.get("attackers"), t.fg(t.bad))));
         for (i, a) in app.scenario().attackers.iter().enumerate() {

@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let loc = scenario.assets[a as usize].location?;
         Some((degrees(loc), app.narrator().asset(a)))
     });
+    let per_column = 360.0 / f64::from(area.width.saturating_sub(2).max(1));
     let japan = s.get("japan").to_string();
     let us = s.get("united_states").to_string();
     let canvas = Canvas::default()
@@ -48,17 +49,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 color: t.dim,
             });
             ctx.layer();
+            // Country labels sit off the coast, clear of the assets' own.
             ctx.print(
-                141.0,
-                38.0,
+                146.0,
+                50.0,
                 Line::from(Span::styled(
                     format!("◆{japan}"),
                     t.fg(t.japan).add_modifier(Modifier::BOLD),
                 )),
             );
             ctx.print(
-                -100.0,
-                40.0,
+                -112.0,
+                52.0,
                 Line::from(Span::styled(
                     format!("◆{us}"),
                     t.fg(t.us).add_modifier(Modifier::BOLD),
@@ -71,8 +73,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 });
             }
             if let Some(((x, y), name)) = &label {
+                // Kept inside the map: a label that would run off the
+                // right edge ends at it instead.
+                let wide = f64::from(Span::raw(name.as_str()).width() as u16 + 2) * per_column;
+                let x = if *x + wide > 180.0 {
+                    (180.0 - wide).max(-180.0)
+                } else {
+                    *x
+                };
                 ctx.print(
-                    *x,
+                    x,
                     *y - 6.0,
                     Line::from(Span::styled(format!("▲ {name}"), t.highlight())),
                 );

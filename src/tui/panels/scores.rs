@@ -1,5 +1,5 @@
 //! Objectives and their status, the score, public and alliance trust, a
-//! sparkline of the score per turn; the facilitator also sees the
+//! chart of the score per turn (turn and score axes); the facilitator also sees the
 //! attackers' progress.
 
 use ratatui::Frame;
@@ -8,7 +8,7 @@ use crate::session::narrator::percent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, List, ListItem, Paragraph, Wrap};
 
 use crate::sim::resources::ObjectiveStatus;
 
@@ -50,7 +50,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         &mut state,
     );
 
-    let [info, spark] = Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(right);
+    let [info, chart_area] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(9)]).areas(right);
     let mut lines = vec![
         Line::from(Span::styled(
             {
@@ -123,13 +124,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .block(block(app, s.get("tab_scores").to_string())),
         info,
     );
-    let data = app.score_history();
-    frame.render_widget(
-        Sparkline::default()
-            .block(block(app, s.get("score_history").to_string()))
-            .data(&data)
-            .max(100)
-            .style(t.fg(t.good)),
-        spark,
-    );
+    // Score by turn, with the turn on x and the score (0–100) on y.
+    let points: Vec<(f64, f64)> = app
+        .score_history()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| ((i + 1) as f64, v as f64))
+        .collect();
+    let limit = f64::from(app.scenario().turn_limit.max(1));
+    let datasets = vec![
+        Dataset::default()
+            .marker(ratatui::symbols::Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(t.fg(t.good))
+            .data(&points),
+    ];
+    let chart = Chart::new(datasets)
+        .block(block(app, s.get("score_history").to_string()))
+        .x_axis(
+            Axis::default()
+                .title(Span::styled(s.get("axis_turn").to_string(), t.fg(t.dim)))
+                .style(t.fg(t.dim))
+                .bounds([1.0, limit])
+                .labels(["1".to_string(), format!("{}", limit as u32)]),
+        )
+        .y_axis(
+            Axis::default()
+                .title(Span::styled(s.get("axis_score").to_string(), t.fg(t.dim)))
+                .style(t.fg(t.dim))
+                .bounds([0.0, 100.0])
+                .labels(["0", "50", "100"]),
+        );
+    frame.render_widget(chart, chart_area);
 }

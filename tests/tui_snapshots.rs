@@ -217,3 +217,16 @@ fn end_of_exercise() {
         snap(&mut app, &format!("end_{}", lang_name(lang)));
     }
 }
+
+/// The projector layout, for the screen on the wall.
+#[test]
+fn projector() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = played(lang);
+        for _ in 0..3 {
+            play_turn(&mut app);
+        }
+        app.apply(UiAction::Projector);
+        snap(&mut app, &format!("projector_{}", lang_name(lang)));
+    }
+}

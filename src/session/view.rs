@@ -45,6 +45,9 @@ pub struct PublicView {
     pub objectives: Vec<ObjectiveStatus>,
     /// The score after each turn played.
     pub score_history: Vec<u32>,
+    /// The last turn's events that every team may see: the news of the
+    /// room, for the projector.
+    pub headlines: Vec<Event>,
 }
 
 /// A team as every seat sees it: who plays it and whether it has ended
@@ -224,6 +227,15 @@ impl PublicView {
             score: objectives.score,
             objectives: objectives.status.clone(),
             score_history: session.history().iter().map(|o| o.score).collect(),
+            headlines: session.history().last().map_or_else(Vec::new, |o| {
+                let scenario = session.scenario();
+                let teams = scenario.teams.len() as TeamIdx;
+                o.events
+                    .iter()
+                    .filter(|e| (0..teams).all(|t| visible(e, Viewer::Team(t), scenario)))
+                    .cloned()
+                    .collect()
+            }),
         }
     }
 }

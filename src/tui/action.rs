@@ -31,6 +31,8 @@ pub enum UiAction {
     Note,
     /// The scripted injects' running order.
     Msel,
+    /// The projector layout on or off.
+    Projector,
     Panel(usize),
     /// A click at a screen cell.
     Click {
@@ -81,6 +83,7 @@ impl UiAction {
             "branches" => UiAction::Branches,
             "note" => UiAction::Note,
             "msel" => UiAction::Msel,
+            "projector" => UiAction::Projector,
             "detail_up" => UiAction::DetailUp,
             "detail_down" => UiAction::DetailDown,
             "page_up" => UiAction::PageUp,

@@ -202,6 +202,8 @@ pub struct App {
     pub decisions: DecisionBrowser,
     /// Who may open the facilitator's view.
     pub access: FacilitatorAccess,
+    /// The projector layout: the public picture only, large.
+    pub projector: bool,
     /// The after-action report, built when the exercise ends.
     pub end_report: Option<Box<crate::report::aar::AfterActionReport>>,
     /// Ground truth of every turn, revealed to the room at the end.
@@ -235,6 +237,7 @@ impl App {
             detail_scroll: 0,
             decisions: DecisionBrowser::default(),
             access: FacilitatorAccess::Open,
+            projector: false,
             read: Default::default(),
             end_report: None,
             end_history: Vec::new(),
@@ -429,6 +432,7 @@ impl App {
                     });
                 }
             }
+            UiAction::Projector => self.projector = !self.projector,
             UiAction::Msel => {
                 if self.need_facilitator() {
                     if self.scenario().injects.is_empty() {
@@ -1825,6 +1829,31 @@ mod tests {
         assert!(truth.injects[held as usize].held);
         let log = &app.session().log().turns[0].overrides;
         assert!(log.iter().all(|o| o.reason.contains("MSEL")));
+    }
+
+    #[test]
+    fn the_projector_shows_only_the_public_picture() {
+        let mut app = tutorial(Lang::En);
+        for _ in 0..6 {
+            play_turn(&mut app);
+        }
+        app.set_facilitator(true);
+        app.on_key(KeyEvent::from(KeyCode::Char('P')));
+        assert!(app.projector);
+        let screen = render(&mut app, 120, 40);
+        assert!(
+            screen.contains("Key services") && screen.contains("Last turn"),
+            "{screen}"
+        );
+        let attacker = app.text(&app.scenario().attackers[0].name).to_string();
+        for private in [attacker.as_str(), "ground truth", "Inbox", "Facilitator"] {
+            assert!(!screen.contains(private), "{private} on the wall: {screen}");
+        }
+        // The last turn's public news is there: an outage everyone saw.
+        let down = app.team_view().public.headlines.len();
+        assert!(down > 0, "the tutorial has public news by turn 6");
+        app.on_key(KeyEvent::from(KeyCode::Char('P')));
+        assert!(!app.projector);
     }
 
     #[test]

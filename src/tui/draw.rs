@@ -28,6 +28,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         );
         return;
     }
+    if app.projector {
+        panels::projector::draw(frame, area, app);
+        if let Some(d) = &app.dialog {
+            panels::dialog::draw(frame, area, app, d);
+        }
+        return;
+    }
     let a = layout::areas(area);
     panels::header::draw(frame, a.header, app);
     draw_tabs(frame, a.tabs, app);

@@ -29,6 +29,7 @@ const GENERAL: Group = &[
     (&["end_turn"], "help_end"),
     (&["detail_up", "detail_down"], "help_detail"),
     (&["facilitator"], "help_fac"),
+    (&["projector"], "help_projector"),
     (&["help"], "help_help"),
     (&["quit"], "help_quit"),
 ];

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod infrastructure;
 pub mod map;
 pub mod picker;
+pub mod projector;
 pub mod scores;
 pub mod timeline;
 pub mod turn_start;

@@ -65,6 +65,18 @@ fn tmux_present() -> bool {
 
 /// Starts `kizuna play tutorial` in a fresh tmux server of 120×40.
 fn start(tag: &str, save: &Path) -> Tmux {
+    start_play(
+        tag,
+        &format!(
+            "tutorial --seed 7 --lang en --team us=idle --autosave '{}'",
+            save.display()
+        ),
+    )
+}
+
+/// Starts `kizuna play ARGS` in a fresh tmux server of 120×40; the pane
+/// prints the exit status and stays open a minute to be read.
+fn start_play(tag: &str, args: &str) -> Tmux {
     assert!(
         tmux_present(),
         "tmux is not installed: the end-to-end terminal test needs it \
@@ -74,9 +86,7 @@ fn start(tag: &str, save: &Path) -> Tmux {
         socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
     };
     let cmd = format!(
-        "env -u NO_COLOR TERM=xterm-256color '{}' play tutorial --seed 7 --lang en --team us=idle --autosave '{}'; echo KIZUNA_EXIT=$?; sleep 60",
-        BIN,
-        save.display()
+        "env -u NO_COLOR TERM=xterm-256color '{BIN}' play {args}; echo KIZUNA_EXIT=$?; sleep 60"
     );
     let out = tmux.run(&[
         "new-session",
@@ -165,26 +175,10 @@ fn play_three_turns_resize_quit_and_replay() {
     drop(tmux);
 
     // The saved session resumes where it stopped.
-    let tmux = Tmux {
-        socket: format!("kizuna-e2e-resume-{}", std::process::id()),
-    };
-    let cmd = format!(
-        "env TERM=xterm-256color '{}' play --lang en --resume '{}'; echo KIZUNA_EXIT=$?; sleep 60",
-        BIN,
-        save.display()
+    let tmux = start_play(
+        "resume",
+        &format!("--lang en --resume '{}'", save.display()),
     );
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ]);
-    assert!(out.status.success());
     // No passphrase this time: the facilitator's view stays open.
     tmux.wait_for("Facilitator's passphrase");
     tmux.keys(&["Enter"]);
@@ -273,27 +267,13 @@ fn sigterm_restores_the_terminal_and_keeps_the_log() {
 fn a_facilitator_runs_tokyo_games_to_the_report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let save = dir.path().join("tg.ron");
-    assert!(tmux_present(), "tmux is not installed");
-    let tmux = Tmux {
-        socket: format!("kizuna-e2e-tg-{}", std::process::id()),
-    };
-    let cmd = format!(
-        "env -u NO_COLOR TERM=xterm-256color '{}' play tokyo-games --seed 3 --lang en --team us=doctrine --facilitator --autosave '{}'; echo KIZUNA_EXIT=$?; sleep 60",
-        BIN,
-        save.display()
+    let tmux = start_play(
+        "tg",
+        &format!(
+            "tokyo-games --seed 3 --lang en --team us=doctrine --facilitator --autosave '{}'",
+            save.display()
+        ),
     );
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
     // A facilitator-run screen opens on Japan's briefing.
     tmux.wait_for("Briefing");
     tmux.keys(&["Enter"]);

@@ -95,16 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(c) = sel.and_then(|i| cands.get(i)) {
         lines.push(Line::from(vec![
             Span::raw(app.narrator().decision(&c.decision)),
-            Span::styled(
-                format!(
-                    "  ({})",
-                    s.fmt(
-                        "cost",
-                        &[("s", &c.cost.to_string()), ("d", &c.duration.to_string())]
-                    )
-                ),
-                t.fg(t.dim),
-            ),
+            cost_span(app, c),
         ]));
         match (&c.status, c.queued) {
             (_, true) => lines.push(Line::from(Span::styled(s.get("queued"), t.fg(t.good)))),
@@ -123,9 +114,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
+/// "(staff 2, 1 turns)": what a decision costs and how long it takes.
+fn cost_span(app: &App, c: &Candidate) -> Span<'static> {
+    let cost = app.strings.fmt(
+        "cost",
+        &[("s", &c.cost.to_string()), ("d", &c.duration.to_string())],
+    );
+    Span::styled(format!("  ({cost})"), app.theme.fg(app.theme.dim))
+}
+
 /// One decision: queued mark, what it is, its cost, and why not.
 fn candidate_line(app: &App, c: &Candidate) -> Line<'static> {
-    let s = &app.strings;
     let t = &app.theme;
     let (mark, style) = match (&c.status, c.queued) {
         (_, true) => ("[x] ", t.fg(t.good)),
@@ -135,16 +134,7 @@ fn candidate_line(app: &App, c: &Candidate) -> Line<'static> {
     let mut spans = vec![
         Span::styled(format!("  {mark}"), style),
         Span::styled(app.narrator().decision_short(&c.decision), style),
-        Span::styled(
-            format!(
-                "  ({})",
-                s.fmt(
-                    "cost",
-                    &[("s", &c.cost.to_string()), ("d", &c.duration.to_string())]
-                )
-            ),
-            t.fg(t.dim),
-        ),
+        cost_span(app, c),
     ];
     if let Err(r) = &c.status
         && !c.queued

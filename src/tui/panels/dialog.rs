@@ -58,9 +58,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 frame,
                 area,
                 app,
-                s.get("help_msel").to_string(),
-                s.get("dialog_msel").to_string(),
-                &lines,
+                ListTexts {
+                    title: s.get("help_msel").to_string(),
+                    hint: s.get("dialog_msel").to_string(),
+                    rows: &lines,
+                },
                 *selected,
                 rows.get(*selected).map(|r| r.description.clone()),
             );
@@ -219,9 +221,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 frame,
                 area,
                 app,
-                s.get("help_rewind").to_string(),
-                s.get("dialog_rewind").to_string(),
-                &rows,
+                ListTexts {
+                    title: s.get("help_rewind").to_string(),
+                    hint: s.get("dialog_rewind").to_string(),
+                    rows: &rows,
+                },
                 *to as usize,
                 (reason, *f == 1),
                 confirming.then_some(question),
@@ -261,9 +265,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 frame,
                 area,
                 app,
-                s.get("help_branches").to_string(),
-                s.get("dialog_branches").to_string(),
-                &rows,
+                ListTexts {
+                    title: s.get("help_branches").to_string(),
+                    hint: s.get("dialog_branches").to_string(),
+                    rows: &rows,
+                },
                 *selected,
                 (reason, *f == 1),
                 confirming.then_some(question),
@@ -286,111 +292,98 @@ fn mask(text: &str) -> String {
     "•".repeat(text.chars().count())
 }
 
+/// The texts of a list overlay: its title, the hint above the list, and
+/// the rows.
+struct ListTexts<'a> {
+    title: String,
+    hint: String,
+    rows: &'a [String],
+}
+
 /// A list to pick from (a window around the selection), a reason, and,
 /// once both are given, the question before anything happens.
-#[allow(clippy::too_many_arguments)]
 fn pick_form(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    title: String,
-    hint: String,
-    rows: &[String],
+    texts: ListTexts,
     selected: usize,
     (reason, on_reason): (&str, bool),
     question: Option<String>,
 ) {
     let s = &app.strings;
     let t = &app.theme;
-    let height = area.height.saturating_sub(4).clamp(8, 30);
-    let width = area.width.saturating_sub(4).min(100);
-    let list_rows = height.saturating_sub(6) as usize;
-    let first = selected.saturating_sub(list_rows.saturating_sub(1) / 2);
-    let first = first.min(rows.len().saturating_sub(list_rows));
-    let inner = width.saturating_sub(2) as usize;
-    let mut lines = vec![Line::from(Span::styled(hint, t.fg(t.dim)))];
-    for (i, row) in rows.iter().enumerate().skip(first).take(list_rows) {
-        let style = if i == selected {
-            if on_reason {
-                t.fg(t.accent)
-            } else {
-                t.highlight()
-            }
-        } else {
-            t.fg(t.text)
-        };
-        lines.push(super::fit(
-            Line::from(Span::styled(row.clone(), style)),
-            inner,
-        ));
-    }
     let style = if on_reason {
         t.highlight()
     } else {
         t.fg(t.text)
     };
-    lines.push(Line::from(vec![
+    let mut below = vec![Line::from(vec![
         Span::styled(format!("{}: ", s.get("dialog_reason")), t.fg(t.accent)),
         Span::styled(format!("{reason}▏"), style),
-    ]));
+    ])];
     if let Some(q) = question {
-        lines.push(Line::from(Span::styled(
+        below.push(Line::from(Span::styled(
             q,
             t.fg(t.warn).add_modifier(ratatui::style::Modifier::BOLD),
         )));
     }
-    let r = centered(area, width, height);
-    super::clear_overlay(frame, r);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(app, title)),
-        r,
-    );
+    list_overlay(frame, area, app, texts, selected, !on_reason, below);
 }
 
-/// A list to act on with keys (a window around the selection) and the
-/// selected row in full below it.
-#[allow(clippy::too_many_arguments)]
+/// A list to act on with keys and the selected row in full below it.
 fn pick_list(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    title: String,
-    hint: String,
-    rows: &[String],
+    texts: ListTexts,
     selected: usize,
     detail: Option<String>,
 ) {
     let t = &app.theme;
+    let below = detail.map_or_else(Vec::new, |d| {
+        vec![Line::from(""), Line::from(Span::styled(d, t.fg(t.dim)))]
+    });
+    list_overlay(frame, area, app, texts, selected, true, below);
+}
+
+/// An overlay with a hint, a window of `rows` around `selected` (marked
+/// as under the cursor while `focused`), and `below` under the list.
+fn list_overlay(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    texts: ListTexts,
+    selected: usize,
+    focused: bool,
+    below: Vec<Line<'static>>,
+) {
+    let t = &app.theme;
     let height = area.height.saturating_sub(4).clamp(8, 30);
     let width = area.width.saturating_sub(4).min(110);
-    let list_rows = height.saturating_sub(8) as usize;
+    let list_rows = height.saturating_sub(4 + below.len() as u16) as usize;
     let first = selected.saturating_sub(list_rows.saturating_sub(1) / 2);
-    let first = first.min(rows.len().saturating_sub(list_rows));
+    let first = first.min(texts.rows.len().saturating_sub(list_rows));
     let inner = width.saturating_sub(2) as usize;
-    let mut lines = vec![Line::from(Span::styled(hint, t.fg(t.dim)))];
-    for (i, row) in rows.iter().enumerate().skip(first).take(list_rows) {
-        let style = if i == selected {
-            t.highlight()
-        } else {
-            t.fg(t.text)
+    let mut lines = vec![Line::from(Span::styled(texts.hint, t.fg(t.dim)))];
+    for (i, row) in texts.rows.iter().enumerate().skip(first).take(list_rows) {
+        let style = match (i == selected, focused) {
+            (true, true) => t.highlight(),
+            (true, false) => t.fg(t.accent),
+            _ => t.fg(t.text),
         };
         lines.push(super::fit(
             Line::from(Span::styled(row.clone(), style)),
             inner,
         ));
     }
-    if let Some(d) = detail {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(d, t.fg(t.dim))));
-    }
+    lines.extend(below);
     let r = centered(area, width, height);
     super::clear_overlay(frame, r);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block(app, title)),
+            .block(block(app, texts.title)),
         r,
     );
 }

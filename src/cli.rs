@@ -464,11 +464,14 @@ fn play(
     {
         return report_scenario_error(e);
     }
-    let lang = match lang.as_deref() {
-        Some("ja") => tui::i18n::Lang::Ja,
-        Some(_) => tui::i18n::Lang::En,
-        None => tui::i18n::Lang::from_locale(std::env::var("LANG").ok().as_deref()),
-    };
+    // Without --lang, a resumed session keeps its own language.
+    let lang = lang.as_deref().map(|l| {
+        if l == "ja" {
+            tui::i18n::Lang::Ja
+        } else {
+            tui::i18n::Lang::En
+        }
+    });
     let teams = match parse_teams(teams, true) {
         Ok(t) => t,
         Err(e) => return fail(&e),
@@ -488,15 +491,18 @@ fn play(
     };
     match tui::play(options) {
         Ok(end) => {
+            let strings = tui::i18n::Strings::new(end.lang);
             if let Some(e) = end.save_error {
-                eprintln!("warning: {e}");
+                eprintln!("{}", strings.fmt("exit_warning", &[("err", &e)]));
             }
             if let Some(path) = end.saved {
+                let path = path.display().to_string();
                 println!(
-                    "Session saved to {} (seed {}). Resume with `kizuna play --resume {}`.",
-                    path.display(),
-                    end.seed,
-                    path.display()
+                    "{}",
+                    strings.fmt(
+                        "exit_saved",
+                        &[("path", &path), ("seed", &end.seed.to_string())]
+                    )
                 );
             }
             ExitCode::SUCCESS

@@ -90,8 +90,30 @@ fn clock_seed() -> u64 {
         .map_or(1, |d| d.as_secs())
 }
 
+/// The language to play in: `--lang` if given, else the language a
+/// resumed session was played in, else the locale's (`LANG`).
+pub fn language(
+    explicit: Option<crate::session::i18n::Lang>,
+    logged: Option<&str>,
+    locale: Option<&str>,
+) -> crate::session::i18n::Lang {
+    use crate::session::i18n::Lang;
+    explicit
+        .or_else(|| logged.map(|l| Lang::from_locale(Some(l))))
+        .unwrap_or_else(|| Lang::from_locale(locale))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_resumed_session_keeps_its_language_unless_told() {
+        use crate::session::i18n::Lang;
+        assert_eq!(language(None, Some("ja"), Some("en_US.UTF-8")), Lang::Ja);
+        assert_eq!(language(Some(Lang::En), Some("ja"), None), Lang::En);
+        assert_eq!(language(None, None, Some("ja_JP.UTF-8")), Lang::Ja);
+        assert_eq!(language(None, None, None), Lang::En);
+    }
     use super::*;
 
     #[test]

@@ -172,13 +172,16 @@ fn play_three_turns_resize_quit_and_replay() {
         String::from_utf8_lossy(&replay.stderr)
     );
     assert!(text.contains("3 turns replayed"), "{text}");
+    // The log keeps the language played in, for the resume.
+    let saved = std::fs::read_to_string(&save).expect("the log");
+    assert!(
+        saved.contains("lang: Some(\"en\")"),
+        "no language in the log"
+    );
     drop(tmux);
 
     // The saved session resumes where it stopped.
-    let tmux = start_play(
-        "resume",
-        &format!("--lang en --resume '{}'", save.display()),
-    );
+    let tmux = start_play("resume", &format!("--resume '{}'", save.display()));
     // No passphrase this time: the facilitator's view stays open.
     tmux.wait_for("Facilitator's passphrase");
     tmux.keys(&["Enter"]);

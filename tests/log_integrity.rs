@@ -164,3 +164,29 @@ fn notes_are_kept_and_editing_them_is_named() {
     });
     assert!(matches!(refused(&added), ReplayError::End { .. }));
 }
+
+/// The language a session was played in is part of the header: recorded
+/// before the first turn only, replayed, and an edit of it is named.
+#[test]
+fn the_language_is_kept_in_the_header() {
+    let loaded = match load_builtin("tutorial", &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(e) => panic!("{e:?}"),
+    };
+    let teams = vec![Controller::Policy(PolicyKind::Doctrine); loaded.scenario.teams.len()];
+    let mut s = Session::new(&loaded, 11, teams, true);
+    if let Err(e) = s.set_language("ja") {
+        panic!("{e}");
+    }
+    s.run_exactly(2, |_| {});
+    assert!(s.set_language("en").is_err(), "not once play has begun");
+    let log = reread(s.log());
+    assert_eq!(log.lang.as_deref(), Some("ja"));
+    assert!(replay(&log, None).is_ok());
+    let mut edited = log.clone();
+    edited.lang = Some("en".into());
+    assert!(matches!(refused(&edited), ReplayError::Header { .. }));
+    let mut removed = log;
+    removed.lang = None;
+    assert!(matches!(refused(&removed), ReplayError::Header { .. }));
+}

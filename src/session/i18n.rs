@@ -26,6 +26,14 @@ pub enum Lang {
 
 impl Lang {
     /// `ja` when the locale (e.g. `LANG=ja_JP.UTF-8`) starts with `ja`.
+    /// The code kept in a session log: `en` or `ja`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+
     pub fn from_locale(lang: Option<&str>) -> Lang {
         match lang {
             Some(l) if l.starts_with("ja") => Lang::Ja,

@@ -42,6 +42,10 @@ pub struct SessionLog {
     /// `--set PATH=VALUE` parameters applied to the scenario, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<String>,
+    /// The language the session was played in (`en`, `ja`), so a resume
+    /// opens in it; hashed with the header when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     pub teams: Vec<TeamAssignment>,
     /// [`header_hash`] of everything above, hex: the first link of the chain.
     pub header_hash: String,
@@ -142,6 +146,10 @@ pub fn header_hash(log: &SessionLog, source_hash: u64) -> u64 {
     for t in &log.teams {
         enc.str(&t.team);
         enc.str(&t.controller);
+    }
+    // Only when recorded, so logs without a language hash as before.
+    if let Some(lang) = &log.lang {
+        enc.str(lang);
     }
     enc.finish()
 }

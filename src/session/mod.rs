@@ -84,6 +84,8 @@ pub enum SessionError {
     BranchElsewhere(usize),
     #[error("this session keeps no hash chain, so a branch's line cannot be checked")]
     NoChain,
+    #[error("the session has already started: its header can no longer change")]
+    AlreadyStarted,
 }
 
 impl Session {
@@ -132,6 +134,7 @@ impl Session {
             source_hash: log::hex(loaded.source_hash),
             seed,
             parameters: loaded.parameters.clone(),
+            lang: None,
             teams: scenario
                 .teams
                 .iter()
@@ -180,6 +183,22 @@ impl Session {
                 )),
             };
         }
+    }
+
+    /// Records the language the session is played in. Part of the header,
+    /// so only before the first turn: the chain starts again from it.
+    pub fn set_language(&mut self, lang: &str) -> Result<(), SessionError> {
+        if !self.log.turns.is_empty() || !self.log.branches.is_empty() {
+            return Err(SessionError::AlreadyStarted);
+        }
+        let Some(source_hash) = log::parse_hex(&self.log.source_hash) else {
+            return Err(SessionError::AlreadyStarted);
+        };
+        self.log.lang = Some(lang.to_string());
+        self.chain = log::header_hash(&self.log, source_hash);
+        self.log.header_hash = log::hex(self.chain);
+        self.seal();
+        Ok(())
     }
 
     /// Keeps a facilitator's note, taken at wall-clock time `at` (the

@@ -43,7 +43,9 @@ use theme::Theme;
 pub struct PlayOptions {
     /// A built-in id or a path; the picker asks when there is none.
     pub scenario: Option<String>,
-    pub lang: Lang,
+    /// `--lang`; without it, a resumed session's own language, else the
+    /// locale's.
+    pub lang: Option<Lang>,
     /// A facilitator-run screen: no passphrase for the facilitator's view.
     pub facilitator: bool,
     pub start: StartOptions,
@@ -55,6 +57,8 @@ pub struct PlayEnd {
     pub saved: Option<PathBuf>,
     pub seed: u64,
     pub save_error: Option<String>,
+    /// The language the session was played in, for the words printed after.
+    pub lang: Lang,
 }
 
 /// Restores the terminal; safe to call more than once.
@@ -113,10 +117,15 @@ fn signal_flag() -> Arc<AtomicBool> {
 
 /// Runs `kizuna play`.
 pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
-    let strings = Strings::new(opts.lang);
     let theme = Theme::from_env(std::env::var("NO_COLOR").ok().as_deref());
     // Load what can fail before the terminal changes, so errors print plainly.
     let mut session = startup::resume(&opts.start)?;
+    let lang = startup::language(
+        opts.lang,
+        session.as_ref().and_then(|s| s.log().lang.as_deref()),
+        std::env::var("LANG").ok().as_deref(),
+    );
+    let strings = Strings::new(lang);
     let stop = signal_flag();
     let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
     if session.is_none() {
@@ -129,11 +138,19 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
                         saved: None,
                         seed: 0,
                         save_error: None,
+                        lang,
                     });
                 }
             },
         };
-        session = Some(startup::new_session(&id, &opts.start).inspect_err(|_| restore_terminal())?);
+        let mut fresh =
+            startup::new_session(&id, &opts.start).inspect_err(|_| restore_terminal())?;
+        // A new session keeps its language, so a resume opens in it.
+        if let Err(e) = fresh.set_language(lang.code()) {
+            restore_terminal();
+            return Err(e.to_string());
+        }
+        session = Some(fresh);
     }
     let Some(session) = session else {
         return Err("no session was started".to_string());
@@ -153,6 +170,7 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
         saved: autosave,
         seed,
         save_error,
+        lang,
     })
 }
 

@@ -151,20 +151,12 @@ fn play_three_turns_resize_quit_and_replay() {
     tmux.run(&["resize-window", "-t", "e2e", "-x", "120", "-y", "40"]);
     tmux.wait_for("Turn 4/12");
     // Quit asks first.
-    tmux.keys(&["q"]);
-    tmux.wait_for("(y/n)");
-    tmux.keys(&["y"]);
-    let end = tmux.wait_for("KIZUNA_EXIT=");
-    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
+    let end = quit(&tmux);
     // The normal screen is back: the UI is gone, the exit message is there.
     assert!(!end.contains("Infrastructure │"), "{end}");
     assert!(end.contains("Session saved to"), "{end}");
     assert!(Path::new(&save).exists());
-    let replay = Command::new(BIN)
-        .arg("replay")
-        .arg(&save)
-        .output()
-        .expect("replay runs");
+    let replay = replayed(&save);
     let text = String::from_utf8_lossy(&replay.stdout);
     assert!(
         replay.status.success(),
@@ -195,18 +187,30 @@ fn play_three_turns_resize_quit_and_replay() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("Turn 5/12");
     close_turn_start(&tmux);
+    quit(&tmux);
+    let replay = replayed(&save);
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(text.contains("4 turns replayed"), "{text}");
+}
+
+/// Quits with `q` and `y`; the program ends with status 0. The screen
+/// after it is returned.
+fn quit(tmux: &Tmux) -> String {
     tmux.keys(&["q"]);
     tmux.wait_for("(y/n)");
     tmux.keys(&["y"]);
     let end = tmux.wait_for("KIZUNA_EXIT=");
     assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
-    let replay = Command::new(BIN)
+    end
+}
+
+/// `kizuna replay` of a saved log.
+fn replayed(save: &Path) -> Output {
+    Command::new(BIN)
         .arg("replay")
-        .arg(&save)
+        .arg(save)
         .output()
-        .expect("replay runs");
-    let text = String::from_utf8_lossy(&replay.stdout);
-    assert!(text.contains("4 turns replayed"), "{text}");
+        .expect("replay runs")
 }
 
 /// Closes the opening screen of a turn if it is up (it opens only when
@@ -252,11 +256,7 @@ fn sigterm_restores_the_terminal_and_keeps_the_log() {
     let end = tmux.wait_for("KIZUNA_EXIT=");
     assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
     assert!(!end.contains("Infrastructure │"), "{end}");
-    let replay = Command::new(BIN)
-        .arg("replay")
-        .arg(&save)
-        .output()
-        .expect("replay runs");
+    let replay = replayed(&save);
     let text = String::from_utf8_lossy(&replay.stdout);
     assert!(replay.status.success(), "{text}");
     assert!(text.contains("1 turns replayed"), "{text}");
@@ -319,16 +319,9 @@ fn a_facilitator_runs_tokyo_games_to_the_report() {
     tmux.wait_for("Report written to");
     let html = std::fs::read_to_string(dir.path().join("tg.html")).expect("the report");
     assert!(html.contains("<svg") && html.contains("replay from turn 1"));
-    tmux.keys(&["Enter", "q"]);
-    tmux.wait_for("(y/n)");
-    tmux.keys(&["y"]);
-    let end = tmux.wait_for("KIZUNA_EXIT=");
-    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
-    let replay = Command::new(BIN)
-        .arg("replay")
-        .arg(&save)
-        .output()
-        .expect("replay runs");
+    tmux.keys(&["Enter"]);
+    quit(&tmux);
+    let replay = replayed(&save);
     assert!(
         replay.status.success(),
         "{}",

@@ -45,7 +45,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let order = app.decision_order();
     let browser = &app.decisions;
     let rows = browser.rows(cands, &order);
-    let selected = order.get(app.selected(Panel::Decisions)).copied();
+    // The order is worked out once per frame: with a search it words
+    // every candidate.
+    let row = app.rows[Panel::Decisions.index()].min(order.len().saturating_sub(1));
+    let selected = order.get(row).copied();
     let width = list_area.width.saturating_sub(2) as usize;
     let narrator = app.narrator();
     let items: Vec<ListItem> = rows
@@ -89,8 +92,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         list_area,
         &mut state,
     );
-    let cands = app.candidates();
-    let sel = app.selected_candidate();
+    let sel = selected;
     let mut lines = Vec::new();
     if let Some(c) = sel.and_then(|i| cands.get(i)) {
         lines.push(Line::from(vec![

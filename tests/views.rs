@@ -238,3 +238,37 @@ fn injects_due_this_turn_arrive_before_the_decisions() {
         }
     }
 }
+
+/// An inject the facilitator holds back is not announced as arriving.
+#[test]
+fn a_held_inject_is_not_announced() {
+    use kizuna::scenario::model::Trigger;
+    use kizuna::sim::overrides::{Change, Override};
+    let mut table = played("tokyo-games", 1, PolicyKind::Idle, 0);
+    let scenario = table.scenario().clone();
+    let Some((inject, at, team)) =
+        scenario
+            .injects
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| match x.trigger {
+                Trigger::AtTurn(t) if t > 1 => Some((i as u32, t, *x.to.first()?)),
+                _ => None,
+            })
+    else {
+        panic!("tokyo-games has an inject scripted after turn 1");
+    };
+    let hold = Command::Override(Override {
+        change: Change::HoldInject { inject, hold: true },
+        reason: "later".into(),
+    });
+    if let Err(e) = table.command(Seat::Facilitator, hold) {
+        panic!("{e}");
+    }
+    while table.session().turn() < at {
+        if let Err(e) = table.command(Seat::Facilitator, Command::ResolveNow) {
+            panic!("{e}");
+        }
+    }
+    assert!(!table.team_view(team).arriving.contains(&inject));
+}

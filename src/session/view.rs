@@ -378,21 +378,15 @@ fn seen_history(history: &[TurnOutcome], viewer: Viewer, scenario: &Scenario) ->
 }
 
 /// Injects scripted for a turn up to the one being decided, to `team`,
-/// that have not fired: they fire first thing in this turn.
+/// that have neither fired nor been held back: they fire first thing in
+/// this turn.
 fn arriving(session: &super::Session, team: TeamIdx) -> Vec<InjectIdx> {
     if session.ended() {
         return Vec::new();
     }
     let turn = session.turn();
-    let fired: Vec<InjectIdx> = session
-        .history()
-        .iter()
-        .flat_map(|o| &o.events)
-        .filter_map(|e| match e {
-            Event::InjectFired { inject, .. } => Some(*inject),
-            _ => None,
-        })
-        .collect();
+    let read = session.sim().read();
+    let (fired, held) = (read.injects_fired(), read.injects_held());
     session
         .scenario()
         .injects
@@ -401,7 +395,9 @@ fn arriving(session: &super::Session, team: TeamIdx) -> Vec<InjectIdx> {
         .filter(|(i, inject)| {
             matches!(inject.trigger, Trigger::AtTurn(t) if t <= turn)
                 && inject.to.contains(&team)
-                && !fired.contains(&(*i as InjectIdx))
+                // Fired already, or held back by the facilitator: not now.
+                && fired.get(*i).is_some_and(Option::is_none)
+                && !held.get(*i).copied().unwrap_or(false)
         })
         .map(|(i, _)| i as InjectIdx)
         .collect()

@@ -78,6 +78,9 @@ pub enum Command {
         /// a passphrase (otherwise one is chosen at the start).
         #[arg(long)]
         facilitator: bool,
+        /// Largest log `--resume` reads, in bytes.
+        #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
+        max_log_bytes: u64,
         #[command(flatten)]
         limits: Limits,
     },
@@ -88,7 +91,7 @@ pub enum Command {
         #[arg(long)]
         seed: u64,
         /// Play exactly this many turns (overrides the scenario's limit).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::scenario::resolve::MAX_TURN_LIMIT)))]
         turns: Option<u32>,
         /// Who plays a team: ID=POLICY (idle, random, doctrine). Default doctrine.
         #[arg(long = "team", value_name = "ID=POLICY")]
@@ -182,8 +185,10 @@ pub enum Command {
     },
     /// Print a synthetic scenario of N assets (for scale tests and benchmarks).
     Gen {
-        #[arg(long)]
-        assets: usize,
+        /// How many assets (at most 1,000,000; over about 100,000 the file
+        /// needs a raised --max-file-bytes to load).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::worldgen::MAX_ASSETS))]
+        assets: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -242,14 +247,21 @@ pub struct SweepArgs {
 /// Input limits, applied before parsing.
 #[derive(Args, Debug, Clone)]
 pub struct Limits {
+    /// Largest scenario or library file read, in bytes.
     #[arg(long, default_value_t = LoadOptions::default().max_file_bytes)]
     pub max_file_bytes: u64,
+    /// Deepest nesting of brackets in a file.
     #[arg(long, default_value_t = LoadOptions::default().max_nesting)]
     pub max_nesting: usize,
+    /// Most library files a scenario may include.
     #[arg(long, default_value_t = LoadOptions::default().max_includes)]
     pub max_includes: usize,
+    /// Most entities (organisations, assets, injects …) in a scenario.
     #[arg(long, default_value_t = LoadOptions::default().max_entities)]
     pub max_entities: usize,
+    /// Longest string in a file, in bytes.
+    #[arg(long, default_value_t = LoadOptions::default().max_string_bytes)]
+    pub max_string_bytes: usize,
 }
 
 impl Limits {
@@ -259,10 +271,20 @@ impl Limits {
             .max_nesting(self.max_nesting)
             .max_includes(self.max_includes)
             .max_entities(self.max_entities)
+            .max_string_bytes(self.max_string_bytes)
     }
 }
 
 pub fn main_with(cli: Cli) -> ExitCode {
+    // Diagnostics wrap at spaces only: a flag named in a hint
+    // (`--max-string-bytes`) stays whole, to be copied.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .build(),
+        )
+    }));
     match cli.command {
         Command::List { lang } => list(&lang),
         Command::Check { files, limits } => check(&files, &limits.options()),
@@ -275,6 +297,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             resume,
             sets,
             facilitator,
+            max_log_bytes,
             limits,
         } => play(
             scenario,
@@ -285,6 +308,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             resume,
             sets,
             facilitator,
+            max_log_bytes,
             &limits.options(),
         ),
         Command::Run {
@@ -352,6 +376,9 @@ pub fn main_with(cli: Cli) -> ExitCode {
             emit(&out, None)
         }
         Command::Gen { assets, seed } => {
+            // Bounded by the parser above; the conversion cannot fail on a
+            // 64-bit target, and a 32-bit one gets the largest it can hold.
+            let assets = usize::try_from(assets).unwrap_or(usize::MAX);
             let text = crate::worldgen::generate_ron(assets, seed);
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -369,9 +396,12 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// One `file:line:col: message` line per located problem (for editors and
+/// scripts), then the full diagnostic; a file that could not be read is
+/// reported once.
 fn report_scenario_error(e: ScenarioError) -> ExitCode {
-    for line in e.location_lines() {
-        eprintln!("{line}");
+    for p in e.problems().iter().filter(|p| p.has_position()) {
+        eprintln!("{}", p.location_line());
     }
     eprintln!("{:?}", miette::Report::new(e));
     ExitCode::FAILURE
@@ -388,7 +418,12 @@ fn list(lang: &str) -> ExitCode {
 fn check(files: &[PathBuf], opts: &LoadOptions) -> ExitCode {
     let mut failed = false;
     for file in files {
-        match load::load_file(file, opts) {
+        // A file of that name first; else a built-in id (`check tutorial`).
+        let loaded = match file.to_str() {
+            Some(arg) if !file.exists() => load::load_scenario_arg(arg, opts),
+            _ => load::load_file(file, opts),
+        };
+        match loaded {
             Ok(loaded) => {
                 let s = &loaded.scenario;
                 say!(
@@ -449,6 +484,7 @@ fn play(
     resume: Option<PathBuf>,
     sets: Vec<String>,
     facilitator: bool,
+    max_log_bytes: u64,
     opts: &LoadOptions,
 ) -> ExitCode {
     if !sets.is_empty() && resume.is_some() {
@@ -487,6 +523,7 @@ fn play(
             resume,
             parameters: sets,
             load: opts.clone(),
+            max_log_bytes: Some(max_log_bytes),
         },
     };
     match tui::play(options) {
@@ -507,7 +544,11 @@ fn play(
             }
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e),
+        Err(crate::startup::StartError::Diagnostic { context, error }) => {
+            eprintln!("error: {context}");
+            report_scenario_error(error)
+        }
+        Err(crate::startup::StartError::Refused(why)) => fail(&why),
     }
 }
 

@@ -5,8 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::scenario::diagnostics::ScenarioError;
 use crate::scenario::load::{LoadOptions, load_scenario_arg};
 use crate::session::log::DEFAULT_MAX_LOG_BYTES;
+use crate::session::replay::ReplayError;
 use crate::session::{Controller, Session};
 
 /// How to start: everything but the scenario's id, which a front end may
@@ -21,35 +23,78 @@ pub struct StartOptions {
     /// `--set PATH=VALUE` parameters for a new session.
     pub parameters: Vec<String>,
     pub load: LoadOptions,
+    /// Largest log `resume` reads (`--max-log-bytes`); the default if `None`.
+    pub max_log_bytes: Option<u64>,
+}
+
+/// Why a session did not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// A scenario or log that does not load, shown as a diagnostic with
+    /// its file, line and column.
+    Diagnostic {
+        context: String,
+        error: ScenarioError,
+    },
+    /// Anything else, in words.
+    Refused(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Diagnostic { context, error } => write!(f, "{context}: {error}"),
+            StartError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<String> for StartError {
+    fn from(why: String) -> Self {
+        StartError::Refused(why)
+    }
 }
 
 /// The session resumed from `--resume`, if asked for: its log is read,
 /// replayed and every hash checked.
-pub fn resume(opts: &StartOptions) -> Result<Option<Session>, String> {
+pub fn resume(opts: &StartOptions) -> Result<Option<Session>, StartError> {
     let Some(path) = &opts.resume else {
         return Ok(None);
     };
-    let log = crate::store::read_log(path, DEFAULT_MAX_LOG_BYTES)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Session::resume(log)
-        .map(Some)
-        .map_err(|e| format!("cannot resume {}: {e}", path.display()))
+    let max_bytes = opts.max_log_bytes.unwrap_or(DEFAULT_MAX_LOG_BYTES);
+    let log = crate::store::read_log(path, max_bytes).map_err(|error| StartError::Diagnostic {
+        context: format!("cannot read {}", path.display()),
+        error,
+    })?;
+    Session::resume(log).map(Some).map_err(|e| match e {
+        ReplayError::Scenario(error) => StartError::Diagnostic {
+            context: format!(
+                "cannot resume {}: the scenario embedded in it does not load",
+                path.display()
+            ),
+            error,
+        },
+        other => StartError::Refused(format!("cannot resume {}: {other}", path.display())),
+    })
 }
 
 /// A new session of scenario `id` (a built-in id or a path). The seed is
 /// the clock's when none is given; an autosave file that would overwrite
 /// one of the scenario's files is refused.
-pub fn new_session(id: &str, opts: &StartOptions) -> Result<Session, String> {
+pub fn new_session(id: &str, opts: &StartOptions) -> Result<Session, StartError> {
     let loaded = load_scenario_arg(id, &opts.load)
         .and_then(|l| crate::scenario::params::apply_all(&l, &opts.parameters))
-        .map_err(|e| format!("{e}"))?;
+        .map_err(|error| StartError::Diagnostic {
+            context: format!("cannot start {id}"),
+            error,
+        })?;
     if let Some(path) = &opts.autosave
         && let Some(problem) = crate::store::overwrites_scenario(path, id, &loaded)
     {
-        return Err(format!("--autosave: {problem}"));
+        return Err(StartError::Refused(format!("--autosave: {problem}")));
     }
     let controllers = Session::controllers_for(&loaded.scenario, &opts.teams, Controller::Human)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| StartError::Refused(e.to_string()))?;
     let seed = opts.seed.unwrap_or_else(clock_seed);
     Ok(Session::new(&loaded, seed, controllers, true))
 }
@@ -148,17 +193,16 @@ mod tests {
             teams: vec![("mars".into(), Controller::Human)],
             ..StartOptions::default()
         };
-        let err = new_session("tutorial", &opts).err().unwrap_or_default();
+        let said = |e: Option<StartError>| e.map(|e| e.to_string()).unwrap_or_default();
+        let err = said(new_session("tutorial", &opts).err());
         assert!(err.contains("mars"), "{err}");
-        let err = new_session("no-such-scenario", &StartOptions::default())
-            .err()
-            .unwrap_or_default();
+        let err = said(new_session("no-such-scenario", &StartOptions::default()).err());
         assert!(err.contains("no-such-scenario"), "{err}");
         let opts = StartOptions {
             resume: Some(PathBuf::from("/nonexistent/kizuna.ron")),
             ..StartOptions::default()
         };
-        let err = resume(&opts).err().unwrap_or_default();
+        let err = said(resume(&opts).err());
         assert!(err.contains("/nonexistent/kizuna.ron"), "{err}");
     }
 

@@ -208,6 +208,11 @@ fn pick_sector(rng: &mut ChaCha8Rng) -> Sector {
     Sector::Government
 }
 
+/// The most assets `gen` makes (about 540 MB of text, the loader's default
+/// entity limit). Worlds over about 100,000 assets are larger than the
+/// default `--max-file-bytes` and load with it raised.
+pub const MAX_ASSETS: u64 = 1_000_000;
+
 /// A synthetic scenario with `assets` assets, fully determined by `seed`.
 pub fn generate(assets: usize, seed: u64) -> ScenarioFile {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

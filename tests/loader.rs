@@ -499,7 +499,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
 fn size_and_entity_limits() {
     let e = load(&sources(MAIN), "s/main.ron", &opts().max_file_bytes(100)).unwrap_err();
     assert!(
-        e.location_lines()[0].contains("more than the limit of 100 bytes"),
+        e.location_lines()[0].contains("over the 100-byte limit"),
         "{:?}",
         e.location_lines()
     );

@@ -6,9 +6,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, SourceCode, SourceSpan};
 
-/// One thing wrong with a scenario, at one place.
+use super::excerpt::{Excerpt, printable};
+
+/// One thing wrong with a scenario, at one place. Every text in it is made
+/// printable (control characters shown as pictures), since it may quote
+/// an untrusted file.
 #[derive(Debug, Clone)]
 pub struct Problem {
     /// The file as shown to people.
@@ -25,7 +29,18 @@ pub struct Problem {
     pub col: usize,
     /// A second place to look at (e.g. the first of two duplicate ids).
     pub secondary: Option<(SourceSpan, String)>,
-    source: Option<NamedSource<Arc<str>>>,
+    /// The file's text, kept to build the excerpt when a second place is
+    /// added; `None` for a file that could not be read.
+    text: Option<Arc<str>>,
+    /// What is shown of the file, and where the two labels fall in it.
+    shown: Option<Shown>,
+}
+
+#[derive(Debug, Clone)]
+struct Shown {
+    excerpt: Excerpt,
+    primary: SourceSpan,
+    secondary: Option<SourceSpan>,
 }
 
 impl Problem {
@@ -40,57 +55,97 @@ impl Problem {
         let start = floor_char_boundary(text, span.0.min(text.len()));
         let len = span.1.min(text.len() - start);
         let (line, col) = line_col(text, start);
-        Problem {
-            path: path.to_string(),
-            message: message.into(),
-            label: label.into(),
+        let mut p = Problem {
+            path: printable(path),
+            message: printable(&message.into()),
+            label: printable(&label.into()),
             help: None,
             span: SourceSpan::from((start, len)),
             line,
             col,
             secondary: None,
-            source: Some(NamedSource::new(path, Arc::clone(text)).with_language("ron")),
-        }
+            text: Some(Arc::clone(text)),
+            shown: None,
+        };
+        p.show();
+        p
     }
 
     /// A problem with a file that has no text to show (it could not be read).
     pub fn whole_file(path: &str, message: impl Into<String>) -> Self {
         Problem {
-            path: path.to_string(),
-            message: message.into(),
+            path: printable(path),
+            message: printable(&message.into()),
             label: String::new(),
             help: None,
             span: SourceSpan::from((0, 0)),
             line: 1,
             col: 1,
             secondary: None,
-            source: None,
+            text: None,
+            shown: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(printable(&help.into()));
         self
     }
 
     pub fn with_secondary(mut self, span: (usize, usize), label: impl Into<String>) -> Self {
-        if let Some(src) = &self.source {
-            let text = src.inner();
+        if let Some(text) = &self.text {
             let start = floor_char_boundary(text, span.0.min(text.len()));
             let len = span.1.min(text.len() - start);
-            self.secondary = Some((SourceSpan::from((start, len)), label.into()));
+            self.secondary = Some((SourceSpan::from((start, len)), printable(&label.into())));
+            self.show();
         }
         self
     }
 
-    /// `file:line:col: message`, line and column 1-based.
+    /// Builds the excerpt around the labelled spans.
+    fn show(&mut self) {
+        let Some(text) = &self.text else {
+            return;
+        };
+        let mut spans = vec![(self.span.offset(), self.span.len())];
+        if let Some((s, _)) = &self.secondary {
+            spans.push((s.offset(), s.len()));
+        }
+        let (excerpt, at) = Excerpt::around(&self.path, text, &spans);
+        self.shown = Some(Shown {
+            excerpt,
+            primary: at
+                .first()
+                .copied()
+                .unwrap_or_else(|| SourceSpan::from((0, 0))),
+            secondary: at.get(1).copied(),
+        });
+    }
+
+    /// Whether the problem points into the file's text (not at a file that
+    /// could not be read).
+    pub fn has_position(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// `file:line:col: message`, line and column 1-based; `file: message`
+    /// for a file that could not be read.
     pub fn location_line(&self) -> String {
-        format!("{}:{}:{}: {}", self.path, self.line, self.col, self.message)
+        if self.has_position() {
+            format!("{}:{}:{}: {}", self.path, self.line, self.col, self.message)
+        } else {
+            format!("{}: {}", self.path, self.message)
+        }
     }
 }
 
 impl fmt::Display for Problem {
+    /// The message; for a file that could not be read, led by the file's
+    /// name unless the message already names it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.has_position() && !self.message.contains(&self.path) {
+            write!(f, "{}: ", self.path)?;
+        }
         f.write_str(&self.message)
     }
 }
@@ -105,17 +160,17 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.shown.as_ref().map(|s| &s.excerpt as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let shown = self.shown.as_ref()?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(self.label.clone()).filter(|l| !l.is_empty()),
-            self.span,
+            shown.primary,
         )];
-        if let Some((span, label)) = &self.secondary {
-            labels.push(LabeledSpan::new_with_span(Some(label.clone()), *span));
+        if let (Some((_, label)), Some(span)) = (&self.secondary, shown.secondary) {
+            labels.push(LabeledSpan::new_with_span(Some(label.clone()), span));
         }
         Some(Box::new(labels.into_iter()))
     }
@@ -142,7 +197,8 @@ impl ScenarioError {
         &self.problems
     }
 
-    /// One `file:line:col: message` line per problem.
+    /// One `file:line:col: message` line per problem (`file: message` for
+    /// a file that could not be read).
     pub fn location_lines(&self) -> Vec<String> {
         self.problems.iter().map(Problem::location_line).collect()
     }
@@ -161,7 +217,7 @@ impl From<Problem> for ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.first().message)?;
+        fmt::Display::fmt(self.first(), f)?;
         match self.problems.len() {
             1 => Ok(()),
             2 => f.write_str(" (and 1 more problem)"),
@@ -267,6 +323,25 @@ fn lex(text: &str) -> Vec<RawTok> {
         let start = i;
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            // An inner attribute (`#![enable(implicit_some)]`) is not part
+            // of the value: skip it to its closing bracket.
+            b'#' if b.get(i + 1) == Some(&b'!') && b.get(i + 2) == Some(&b'[') => {
+                let mut depth = 0usize;
+                while i < n {
+                    match b[i] {
+                        b'[' => depth += 1,
+                        b']' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
             b'/' if i + 1 < n && b[i + 1] == b'/' => {
                 while i < n && b[i] != b'\n' {
                     i += 1;
@@ -807,6 +882,14 @@ mod tests {
     }
 
     #[test]
+    fn an_inner_attribute_is_not_taken_for_the_root_value() {
+        let text = "#![enable(implicit_some)]\n(\n  include: [\"x.ron\"],\n)";
+        let idx = TokenIndex::new(text);
+        let span = idx.locate(&Target::top("include").value("x.ron"), 0);
+        assert_eq!(&text[span.0..span.0 + span.1], "\"x.ron\"");
+    }
+
+    #[test]
     fn error_reports_every_problem() {
         let text: Arc<str> = Arc::from("(\n  a: 1,\n)");
         let e = ScenarioError::new(vec![
@@ -815,10 +898,7 @@ mod tests {
         ]);
         assert_eq!(
             e.location_lines(),
-            vec![
-                "f.ron:2:3: first".to_string(),
-                "g.ron:1:1: second".to_string()
-            ]
+            vec!["f.ron:2:3: first".to_string(), "g.ron: second".to_string()]
         );
         assert_eq!(e.related().map(Iterator::count), Some(1));
         assert_eq!(e.to_string(), "first (and 1 more problem)");

@@ -33,6 +33,8 @@ pub struct LoadOptions {
     /// Most entities (organisations, channels, assets, attackers, injects,
     /// objectives, teams, stages) across all files.
     pub max_entities: usize,
+    /// Longest string literal, in bytes.
+    pub max_string_bytes: usize,
 }
 
 impl Default for LoadOptions {
@@ -42,6 +44,7 @@ impl Default for LoadOptions {
             max_nesting: 64,
             max_includes: 64,
             max_entities: 1_000_000,
+            max_string_bytes: 64 * 1024,
         }
     }
 }
@@ -64,6 +67,10 @@ impl LoadOptions {
     }
     pub fn max_entities(mut self, n: usize) -> Self {
         self.max_entities = n;
+        self
+    }
+    pub fn max_string_bytes(mut self, n: usize) -> Self {
+        self.max_string_bytes = n;
         self
     }
 }
@@ -233,7 +240,7 @@ pub fn load(
                 ),
                 "too many",
             )
-            .with_help("raise the include limit, or merge library files"),
+            .with_help("raise the limit with --max-includes, or merge library files"),
         );
     }
     let mut libraries: Vec<(usize, LibraryFile)> = Vec::new();
@@ -365,7 +372,7 @@ pub fn load(
             ),
             "too large",
         )
-        .with_help("raise the entity limit to load larger worlds")
+        .with_help("raise the limit with --max-entities to load larger worlds")
         .into());
     }
 
@@ -441,17 +448,17 @@ fn read(
                 Problem::whole_file(
                     &display,
                     format!(
-                        "file is {size} bytes, more than the limit of {} bytes",
-                        opts.max_file_bytes
+                        "{display} is {}",
+                        ReadError::over_limit(size, opts.max_file_bytes)
                     ),
                 )
-                .with_help("raise the file size limit to load larger files"),
+                .with_help("raise the limit with --max-file-bytes to load larger files"),
             ));
         }
-        Err(ReadError::Io(e)) => {
+        Err(e @ (ReadError::Io(_) | ReadError::NotAFile { .. })) => {
             return Err(Box::new(Problem::whole_file(
                 &display,
-                format!("cannot read: {e}"),
+                format!("cannot read {display}: {e}"),
             )));
         }
     };
@@ -528,17 +535,40 @@ fn expected_help(found: &str, expected: &[&str]) -> String {
 /// The first place nesting gets deeper than `max`, skipping strings and
 /// comments.
 pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
+    match over_limit(text, max, usize::MAX) {
+        Some(Exceeded::Nesting { at }) => Some(at),
+        _ => None,
+    }
+}
+
+/// A structural limit a text goes past, found before it is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exceeded {
+    /// Nesting deeper than the limit, at a byte offset.
+    Nesting { at: usize },
+    /// A string literal (quotes included) longer than the limit.
+    String { at: usize, len: usize },
+}
+
+/// The first place `text` nests deeper than `max_depth` or holds a string
+/// longer than `max_string` bytes, skipping comments.
+pub(crate) fn over_limit(text: &str, max: usize, max_string: usize) -> Option<Exceeded> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'"' => {
+                let start = i;
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
+                let len = i.min(b.len()) - start;
+                if len > max_string.saturating_add(2) {
+                    return Some(Exceeded::String { at: start, len });
+                }
             }
             b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) => {
                 let mut j = i + 1;
@@ -551,6 +581,7 @@ pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
                     i += 1;
                     continue;
                 }
+                let start = i;
                 j += 1;
                 loop {
                     match b.get(j) {
@@ -565,6 +596,10 @@ pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
                     }
                 }
                 i = j;
+                let len = j.min(b.len()) - start;
+                if len > max_string.saturating_add(2 + 2 * hashes + 1) {
+                    return Some(Exceeded::String { at: start, len });
+                }
             }
             b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => {
                 let rest = first_meaningful(&text[i..]).map_or(b.len(), |k| i + k);
@@ -573,7 +608,7 @@ pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
-                    return Some(i);
+                    return Some(Exceeded::Nesting { at: i });
                 }
                 i += 1;
             }
@@ -605,6 +640,20 @@ fn parse<T: DeserializeOwned>(
         .with_help(root.shape_help())
         .into());
     };
+    if let Some(Exceeded::String { at: start, len }) =
+        over_limit(text, usize::MAX, opts.max_string_bytes)
+    {
+        return Err(at(
+            (start, 1),
+            format!(
+                "a string of {len} bytes, longer than the limit of {} bytes",
+                opts.max_string_bytes
+            ),
+            "this string",
+        )
+        .with_help("check for an unclosed quote, or raise the limit with --max-string-bytes")
+        .into());
+    }
     if let Some(deep) = too_deep(text, opts.max_nesting) {
         return Err(at(
             (deep, 1),
@@ -614,7 +663,7 @@ fn parse<T: DeserializeOwned>(
             ),
             "too deep",
         )
-        .with_help("check for unclosed brackets, or raise the nesting limit")
+        .with_help("check for unclosed brackets, or raise the limit with --max-nesting")
         .into());
     }
     // Wrong root: a list where a struct is expected, or the other way round.

@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod diagnostics;
+pub mod excerpt;
 pub mod load;
 pub mod model;
 pub mod params;

@@ -35,6 +35,9 @@ pub struct Input<'a> {
     pub tuning: (usize, &'a Tuning),
 }
 
+/// The longest game a scenario may ask for, in turns (at an hour a turn,
+/// over eleven years): `run --turns` is held to it too.
+pub const MAX_TURN_LIMIT: u32 = 100_000;
 /// Most records one asset may hold: more than there are people on Earth.
 pub const MAX_RECORDS: u64 = 10_000_000_000;
 /// Most people one asset may serve.
@@ -340,11 +343,11 @@ fn resolve_inner(cx: &mut Cx, input: &Input, mf: usize, sf: &ScenarioFile) -> Op
         );
     }
     let turn_limit = sf.turn_limit;
-    if !(1..=100_000).contains(&turn_limit) {
+    if !(1..=MAX_TURN_LIMIT).contains(&turn_limit) {
         cx.err(
             mf,
             Target::top("turn_limit").value(turn_limit),
-            format!("`turn_limit` is {turn_limit}, but must be 1..=100000"),
+            format!("`turn_limit` is {turn_limit}, but must be 1..={MAX_TURN_LIMIT}"),
             "out of range",
         );
     }

@@ -7,7 +7,6 @@
 //! library; any other path is relative to the scenario's folder.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::builtin;
@@ -20,8 +19,36 @@ pub enum ReadError {
     TooLarge {
         size: u64,
     },
+    /// A FIFO, a device, a folder: never opened, since reading one could
+    /// block or never end.
+    NotAFile {
+        kind: &'static str,
+    },
     /// Anything else the operating system reported.
     Io(String),
+}
+
+impl ReadError {
+    /// How a refused file is over the limit, in words: its size when known
+    /// before reading, else (a stream read one byte past it) only that.
+    pub fn over_limit(size: u64, max_bytes: u64) -> String {
+        if size == max_bytes.saturating_add(1) {
+            format!("over the {max_bytes}-byte limit")
+        } else {
+            format!("{size} bytes, over the {max_bytes}-byte limit")
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => f.write_str("no such file"),
+            ReadError::TooLarge { size } => write!(f, "too large ({size} bytes or more)"),
+            ReadError::NotAFile { kind } => write!(f, "it is {kind}, not a regular file"),
+            ReadError::Io(e) => f.write_str(e),
+        }
+    }
 }
 
 /// A set of files addressed by logical path.
@@ -148,24 +175,7 @@ fn read_disk(base: &Path, file: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadEr
             base.display()
         )));
     }
-    let f = std::fs::File::open(&real).map_err(|e| ReadError::Io(e.to_string()))?;
-    let meta = f.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(ReadError::Io(format!("{} is not a file", file.display())));
-    }
-    if meta.len() > max_bytes {
-        return Err(ReadError::TooLarge { size: meta.len() });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    f.take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(e.to_string()))?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-        });
-    }
-    Ok(bytes)
+    crate::store::read_bounded(&real, max_bytes)
 }
 
 impl Sources for DiskSources {

@@ -3,7 +3,6 @@
 //! objective (`met`, `failed` or `pending`), the metrics in [`METRICS`]
 //! (empty where a turn never came), and `final_state_hash`.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
@@ -191,22 +190,13 @@ impl Table {
     /// byte), refusing anything larger than `max_bytes`.
     pub fn read(path: &Path, max_bytes: u64) -> Result<Table, String> {
         let shown = path.display();
-        let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot open: {e}"))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
-        if !meta.is_file() {
-            return Err(format!("{shown}: not a regular file"));
-        }
-        let mut bytes = Vec::new();
-        file.take(max_bytes + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(format!(
-                "{shown}: larger than the {max_bytes}-byte limit (raise it with --max-file-bytes)"
-            ));
-        }
+        let bytes = crate::store::read_bounded(path, max_bytes).map_err(|e| match e {
+            crate::scenario::sources::ReadError::TooLarge { size } => format!(
+                "{shown}: {} (raise it with --max-file-bytes)",
+                crate::scenario::sources::ReadError::over_limit(size, max_bytes)
+            ),
+            other => format!("{shown}: cannot read: {other}"),
+        })?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8 text"))?;
         if text.trim_start().starts_with('{') {
             Self::parse_jsonl(&shown.to_string(), &text)

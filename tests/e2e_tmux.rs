@@ -234,12 +234,9 @@ fn child_of_pane(tmux: &Tmux) -> Option<u32> {
     children.split_whitespace().next()?.parse().ok()
 }
 
-#[cfg(target_os = "linux")]
-#[test]
-fn sigterm_restores_the_terminal_and_keeps_the_log() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let save = dir.path().join("tutorial-7.ron");
-    let tmux = start("term", &save);
+/// Plays the tutorial's first turn (the facilitator's passphrase left
+/// empty), so the autosave holds one turn.
+fn play_one_turn(tmux: &Tmux) {
     tmux.wait_for("Facilitator's passphrase");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Briefing");
@@ -247,19 +244,127 @@ fn sigterm_restores_the_terminal_and_keeps_the_log() {
     tmux.wait("the briefing to close", |s| !s.contains("Briefing"));
     tmux.keys(&["e", "y"]);
     tmux.wait_for("Turn 2/12");
-    let pid = child_of_pane(&tmux).expect("the program's pid");
-    let kill = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-    let end = tmux.wait_for("KIZUNA_EXIT=");
-    assert!(end.contains("KIZUNA_EXIT=0"), "{end}");
-    assert!(!end.contains("Infrastructure │"), "{end}");
-    let replay = replayed(&save);
+}
+
+/// Asserts the log holds `turns` turns and replays.
+fn replays_with_turns(save: &Path, turns: u32) {
+    let replay = replayed(save);
     let text = String::from_utf8_lossy(&replay.stdout);
-    assert!(replay.status.success(), "{text}");
-    assert!(text.contains("1 turns replayed"), "{text}");
+    assert!(
+        replay.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert!(text.contains(&format!("{turns} turns replayed")), "{text}");
+}
+
+/// SIGTERM, SIGHUP and SIGINT (sent, not typed: in raw mode Ctrl-C is a
+/// key) each save, restore the terminal and exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_restores_the_terminal_and_keeps_the_log() {
+    for signal in ["TERM", "HUP", "INT"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let save = dir.path().join("tutorial-7.ron");
+        let tmux = start(&format!("sig{signal}"), &save);
+        play_one_turn(&tmux);
+        let pid = child_of_pane(&tmux).expect("the program's pid");
+        let kill = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success());
+        let end = tmux.wait_for("KIZUNA_EXIT=");
+        assert!(end.contains("KIZUNA_EXIT=0"), "SIG{signal}: {end}");
+        assert!(!end.contains("Infrastructure │"), "SIG{signal}: {end}");
+        replays_with_turns(&save, 1);
+    }
+}
+
+/// Starts `kizuna play ARGS` as a job of an interactive shell in a tmux
+/// pane, as a person would (the shell, not the program, leads the
+/// session), and returns the program's pid.
+#[cfg(target_os = "linux")]
+fn start_in_shell(tag: &str, args: &str, marker: &str) -> (Tmux, u32) {
+    assert!(
+        tmux_present(),
+        "tmux is not installed (.ci/run installs it)"
+    );
+    let tmux = Tmux {
+        socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
+    };
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "bash --norc --noprofile",
+    ]);
+    assert!(out.status.success(), "tmux new-session: {out:?}");
+    tmux.keys(&[
+        &format!("env -u NO_COLOR TERM=xterm-256color '{BIN}' play {args}"),
+        "Enter",
+    ]);
+    play_one_turn(&tmux);
+    let pid = pid_with_argument(marker).expect("the program's pid");
+    (tmux, pid)
+}
+
+/// The pid of a running `kizuna` whose command line holds `marker`.
+#[cfg(target_os = "linux")]
+fn pid_with_argument(marker: &str) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            (cmdline.starts_with(BIN) && cmdline.contains(marker)).then_some(pid)
+        })
+}
+
+/// Waits (bounded) for a process to end; a survivor is killed so it does
+/// not spin on after the test, and the test fails.
+#[cfg(target_os = "linux")]
+fn ends_within(pid: u32, limit: Duration, what: &str) {
+    let start = Instant::now();
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| !stat.contains(") Z "))
+    };
+    while alive() {
+        if start.elapsed() > limit {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("kizuna play was still running {limit:?} after {what}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The terminal goes away under a running `play` (a closed pane, a killed
+/// tmux session: what an SSH drop does): it saves and exits at once
+/// instead of spinning on a dead terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn play_exits_and_keeps_the_log_when_its_terminal_closes() {
+    for how in ["kill-pane", "kill-session"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let save = dir.path().join(format!("hangup-{how}.ron"));
+        let args = format!(
+            "tutorial --seed 7 --lang en --team us=idle --autosave '{}'",
+            save.display()
+        );
+        let (tmux, pid) = start_in_shell(how, &args, &save.display().to_string());
+        let out = tmux.run(&[how, "-t", "e2e"]);
+        assert!(out.status.success(), "tmux {how}: {out:?}");
+        ends_within(pid, Duration::from_secs(10), how);
+        replays_with_turns(&save, 1);
+    }
 }
 
 /// A facilitator runs tokyo-games at one screen: searches the decisions

@@ -32,7 +32,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::layout::Rect;
 
-use crate::startup::{self, StartOptions};
+use crate::startup::{self, StartError, StartOptions};
 
 use app::App;
 use i18n::{Lang, Strings};
@@ -106,17 +106,70 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Set by SIGTERM or SIGHUP; the loop then leaves cleanly.
+/// Set by SIGTERM, SIGHUP or SIGINT (which arrives only outside raw mode;
+/// in it Ctrl-C is a key); the loop then saves and leaves. A second signal
+/// ends the process at once, in case the first is not heeded.
 fn signal_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&flag));
         let _ = signal_hook::flag::register(sig, Arc::clone(&flag));
     }
     flag
 }
 
+/// How long the loop waits for a key before it looks at signals again.
+const INPUT_WAIT: Duration = Duration::from_millis(200);
+
+/// The next terminal event, or `None` after [`INPUT_WAIT`] without one. A
+/// terminal that hung up (a dropped SSH connection, a closed pane) is an
+/// error, since no key will ever come and waiting on it would spin.
+fn next_event() -> io::Result<Option<TermEvent>> {
+    if terminal_hung_up() {
+        return Err(io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "the terminal hung up",
+        ));
+    }
+    if !event::poll(INPUT_WAIT)? {
+        return Ok(None);
+    }
+    event::read().map(Some)
+}
+
+/// Whether standard input is a terminal whose other end has closed.
+#[cfg(unix)]
+fn terminal_hung_up() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use std::io::IsTerminal;
+    let stdin = io::stdin();
+    if !stdin.is_terminal() {
+        return false;
+    }
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&now)) {
+        Ok(_) => fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+        Err(_) => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn terminal_hung_up() -> bool {
+    false
+}
+
 /// Runs `kizuna play`.
-pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
+pub fn play(opts: PlayOptions) -> Result<PlayEnd, StartError> {
     let theme = Theme::from_env(std::env::var("NO_COLOR").ok().as_deref());
     // Load what can fail before the terminal changes, so errors print plainly.
     let mut session = startup::resume(&opts.start)?;
@@ -148,12 +201,12 @@ pub fn play(opts: PlayOptions) -> Result<PlayEnd, String> {
         // A new session keeps its language, so a resume opens in it.
         if let Err(e) = fresh.set_language(lang.code()) {
             restore_terminal();
-            return Err(e.to_string());
+            return Err(StartError::Refused(e.to_string()));
         }
         session = Some(fresh);
     }
     let Some(session) = session else {
-        return Err("no session was started".to_string());
+        return Err(StartError::Refused("no session was started".to_string()));
     };
     let seed = session.log().seed;
     let autosave = startup::autosave_path(&opts.start, &session);
@@ -182,10 +235,10 @@ fn run_loop(guard: &mut TerminalGuard, app: &mut App, stop: &AtomicBool) -> io::
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        if !event::poll(Duration::from_millis(200))? {
+        let Some(input) = next_event()? else {
             continue;
-        }
-        match event::read()? {
+        };
+        match input {
             TermEvent::Key(k) if k.kind == KeyEventKind::Press => app.on_key(k),
             TermEvent::Mouse(m) => {
                 if let Some(a) = action::map_mouse(m) {
@@ -213,10 +266,7 @@ fn pick(
         if stop.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        if !event::poll(Duration::from_millis(200))? {
-            continue;
-        }
-        if let TermEvent::Key(k) = event::read()?
+        if let Some(TermEvent::Key(k)) = next_event()?
             && k.kind == KeyEventKind::Press
         {
             match k.code {

@@ -469,3 +469,135 @@ fn end_turns(tmux: &Tmux, turns: usize) {
     }
     close_turn_start(tmux);
 }
+
+/// A small deterministic generator for the kill moments, so a failing run
+/// can be repeated.
+struct Moments(u64);
+
+impl Moments {
+    /// The next delay in `0..max_ms` milliseconds.
+    fn next_ms(&mut self, max_ms: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % max_ms
+    }
+}
+
+/// The turns a saved log holds.
+fn saved_turns(save: &Path) -> usize {
+    let text = std::fs::read_to_string(save).expect("the autosave is readable");
+    match kizuna::session::log::SessionLog::parse("autosave", &text) {
+        Ok(log) => log.turns.len(),
+        Err(e) => panic!("the autosave does not parse: {e}"),
+    }
+}
+
+/// `kill -9` at random moments while turns are played and saved, 30
+/// times: the autosave always exists, always replays, and `--resume`
+/// opens at the turn after the last one it holds.
+#[cfg(target_os = "linux")]
+#[test]
+fn kill_9_at_random_moments_never_loses_the_autosave() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("crash.ron");
+    let mut moments = Moments(7);
+    for round in 0..30 {
+        // Start over before the game ends, so every round plays turns.
+        if save.exists() && saved_turns(&save) >= 9 {
+            std::fs::remove_file(&save).expect("remove the autosave");
+        }
+        let resuming = save.exists();
+        let before = if resuming { saved_turns(&save) } else { 0 };
+        let args = if resuming {
+            format!("--resume '{}' --facilitator", save.display())
+        } else {
+            format!(
+                "tutorial --seed 7 --lang en --team us=idle --facilitator --autosave '{}'",
+                save.display()
+            )
+        };
+        let tmux = start_play(&format!("crash{round}"), &args);
+        let opening = format!("Turn {}/12", before + 1);
+        tmux.wait_for(&opening);
+        let pid = child_of_pane(&tmux).expect("the program's pid");
+        // Play on (closing any opening screen, ending turns) for a random
+        // while, then kill without warning.
+        let deadline = Instant::now() + Duration::from_millis(moments.next_ms(1_500));
+        while Instant::now() < deadline {
+            tmux.keys(&["Enter", "e", "y"]);
+            std::thread::sleep(Duration::from_millis(moments.next_ms(60)));
+        }
+        let killed = Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success(), "round {round}");
+        ends_within(pid, Duration::from_secs(10), "kill -9");
+        assert!(save.exists(), "round {round}: no autosave");
+        let after = saved_turns(&save);
+        assert!(
+            after >= before,
+            "round {round}: {after} turns after {before}"
+        );
+        replays_with_turns(&save, after as u32);
+    }
+}
+
+/// `sweep --out` and `report -o` killed at random moments leave either no
+/// file or a whole one under the final name.
+#[cfg(target_os = "linux")]
+#[test]
+fn kill_9_never_leaves_a_half_written_sweep_or_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("session.ron");
+    let ran = Command::new(BIN)
+        .args(["run", "tutorial", "--seed", "3", "--log"])
+        .arg(&log)
+        .output()
+        .expect("run runs");
+    assert!(ran.status.success());
+    let rows = dir.path().join("rows.csv");
+    let report = dir.path().join("report.html");
+    let mut moments = Moments(11);
+    for round in 0..10 {
+        let _ = std::fs::remove_file(&rows);
+        let _ = std::fs::remove_file(&report);
+        let mut sweep = Command::new(BIN)
+            .args([
+                "sweep", "tutorial", "--seeds", "0..400", "--jobs", "1", "--out",
+            ])
+            .arg(&rows)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("sweep starts");
+        let mut html = Command::new(BIN)
+            .arg("report")
+            .arg(&log)
+            .args(["--format", "html", "-o"])
+            .arg(&report)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("report starts");
+        // The report takes tens of milliseconds, the sweep about a second
+        // (debug build): the kills fall before, during and after the writes.
+        std::thread::sleep(Duration::from_millis(moments.next_ms(80)));
+        let _ = html.kill();
+        std::thread::sleep(Duration::from_millis(moments.next_ms(1_500)));
+        let _ = sweep.kill();
+        let _ = sweep.wait();
+        let _ = html.wait();
+        if let Ok(text) = std::fs::read_to_string(&rows) {
+            // A header and one row per seed: 150 runs and nothing cut.
+            assert_eq!(text.lines().count(), 151, "round {round}: rows cut");
+            assert!(text.ends_with('\n'), "round {round}");
+        }
+        if let Ok(text) = std::fs::read_to_string(&report) {
+            assert!(
+                text.trim_end().ends_with("</html>"),
+                "round {round}: report cut"
+            );
+        }
+    }
+}

@@ -366,3 +366,38 @@ fn a_file_over_the_size_limit_is_refused_without_being_read() {
     );
     assert!(err.contains("--max-file-bytes"), "{err}");
 }
+
+#[test]
+fn a_control_character_written_as_an_escape_is_refused_too() {
+    let dir = temp_dir();
+    for (name, escape) in [
+        ("unicode.ron", "\\u{1b}[2J"),
+        ("hex.ron", "\\x07"),
+        ("return.ron", "\\r"),
+    ] {
+        let file = dir.path().join(name);
+        let text = tutorial_text().replacen(
+            "id: \"tutorial\",",
+            &format!("id: \"tut{escape}orial\","),
+            1,
+        );
+        write(&file, &text);
+        let err = clean_failure(&kizuna(&["check", &arg(&file)]));
+        assert!(
+            err.contains("a control character in a string"),
+            "{name}: {err}"
+        );
+    }
+    // Newlines and tabs, raw or escaped, stay allowed.
+    let file = dir.path().join("fine.ron");
+    write(
+        &file,
+        &tutorial_text().replacen("id: \"tutorial\",", "id: \"tut\\t\\norial\",", 1),
+    );
+    let out = kizuna(&["check", &arg(&file)]);
+    assert!(
+        !stderr(&out).contains("control character"),
+        "{}",
+        stderr(&out)
+    );
+}

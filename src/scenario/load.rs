@@ -535,7 +535,7 @@ fn expected_help(found: &str, expected: &[&str]) -> String {
 /// The first place nesting gets deeper than `max`, skipping strings and
 /// comments.
 pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
-    match over_limit(text, max, usize::MAX) {
+    match over_limit(text, max, usize::MAX, false) {
         Some(Exceeded::Nesting { at }) => Some(at),
         _ => None,
     }
@@ -548,11 +548,20 @@ pub(crate) enum Exceeded {
     Nesting { at: usize },
     /// A string literal (quotes included) longer than the limit.
     String { at: usize, len: usize },
+    /// A control character in a string, written raw or as an escape, at
+    /// a byte offset: shown in a terminal it could retitle or clear it.
+    Control { at: usize, len: usize },
 }
 
 /// The first place `text` nests deeper than `max_depth` or holds a string
-/// longer than `max_string` bytes, skipping comments.
-pub(crate) fn over_limit(text: &str, max: usize, max_string: usize) -> Option<Exceeded> {
+/// longer than `max_string` bytes (or, with `control`, a control character
+/// other than a newline or tab in a string), skipping comments.
+pub(crate) fn over_limit(
+    text: &str,
+    max: usize,
+    max_string: usize,
+    control: bool,
+) -> Option<Exceeded> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -562,6 +571,9 @@ pub(crate) fn over_limit(text: &str, max: usize, max_string: usize) -> Option<Ex
                 let start = i;
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
+                    if control && let Some(len) = control_at(b, i) {
+                        return Some(Exceeded::Control { at: i, len });
+                    }
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
@@ -592,7 +604,13 @@ pub(crate) fn over_limit(text: &str, max: usize, max_string: usize) -> Option<Ex
                             j += 1 + hashes;
                             break;
                         }
-                        Some(_) => j += 1,
+                        Some(b'\\') => j += 1,
+                        Some(_) => {
+                            if control && let Some(len) = control_at(b, j) {
+                                return Some(Exceeded::Control { at: j, len });
+                            }
+                            j += 1
+                        }
                     }
                 }
                 i = j;
@@ -622,6 +640,35 @@ pub(crate) fn over_limit(text: &str, max: usize, max_string: usize) -> Option<Ex
     None
 }
 
+/// The length of a control character (other than newline, tab, or a
+/// carriage return ending a line) at `i` in a string's bytes, raw or
+/// written as an escape (`\u{1b}`, `\x07`, `\0`, `\r`, `\b`, `\f`).
+fn control_at(b: &[u8], i: usize) -> Option<usize> {
+    let is_control =
+        |c: u32| char::from_u32(c).is_some_and(|c| c.is_control() && c != '\n' && c != '\t');
+    match b[i] {
+        b'\r' if b.get(i + 1) == Some(&b'\n') => None,
+        c if c < 0x20 && c != b'\n' && c != b'\t' => Some(1),
+        0x7f => Some(1),
+        // C1 controls, U+0080..=U+009F, in UTF-8.
+        0xc2 if b.get(i + 1).is_some_and(|c| (0x80..=0x9f).contains(c)) => Some(2),
+        b'\\' => match b.get(i + 1)? {
+            b'0' | b'r' | b'b' | b'f' => Some(2),
+            b'x' => {
+                let hex = std::str::from_utf8(b.get(i + 2..i + 4)?).ok()?;
+                is_control(u32::from_str_radix(hex, 16).ok()?).then_some(4)
+            }
+            b'u' if b.get(i + 2) == Some(&b'{') => {
+                let close = b[i + 3..].iter().take(8).position(|&c| c == b'}')?;
+                let hex = std::str::from_utf8(&b[i + 3..i + 3 + close]).ok()?;
+                is_control(u32::from_str_radix(hex, 16).ok()?).then_some(close + 4)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn parse<T: DeserializeOwned>(
     file: &FileText,
     root: Root,
@@ -640,19 +687,32 @@ fn parse<T: DeserializeOwned>(
         .with_help(root.shape_help())
         .into());
     };
-    if let Some(Exceeded::String { at: start, len }) =
-        over_limit(text, usize::MAX, opts.max_string_bytes)
-    {
-        return Err(at(
-            (start, 1),
-            format!(
-                "a string of {len} bytes, longer than the limit of {} bytes",
-                opts.max_string_bytes
-            ),
-            "this string",
-        )
-        .with_help("check for an unclosed quote, or raise the limit with --max-string-bytes")
-        .into());
+    match over_limit(text, usize::MAX, opts.max_string_bytes, true) {
+        Some(Exceeded::String { at: start, len }) => {
+            return Err(at(
+                (start, 1),
+                format!(
+                    "a string of {len} bytes, longer than the limit of {} bytes",
+                    opts.max_string_bytes
+                ),
+                "this string",
+            )
+            .with_help("check for an unclosed quote, or raise the limit with --max-string-bytes")
+            .into());
+        }
+        Some(Exceeded::Control { at: start, len }) => {
+            return Err(at(
+                (start, len),
+                "a control character in a string".to_string(),
+                "not allowed here",
+            )
+            .with_help(
+                "text players and reports see may hold newlines and tabs, but no other \
+                 control characters: shown in a terminal they could change it",
+            )
+            .into());
+        }
+        _ => {}
     }
     if let Some(deep) = too_deep(text, opts.max_nesting) {
         return Err(at(

@@ -401,3 +401,28 @@ fn a_control_character_written_as_an_escape_is_refused_too() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_log_with_a_control_character_is_refused_before_it_is_printed() {
+    let dir = temp_dir();
+    let log = dir.path().join("session.ron");
+    let out = kizuna(&["run", "tutorial", "--seed", "1", "--log", &arg(&log)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(text.contains("scenario: \"tutorial\""), "{text}");
+    write(
+        &log,
+        &text.replacen(
+            "scenario: \"tutorial\"",
+            "scenario: \"tut\\u{1b}]0;x\\u{7}orial\"",
+            1,
+        ),
+    );
+    for command in ["replay", "report"] {
+        let err = clean_failure(&kizuna(&[command, &arg(&log)]));
+        assert!(
+            err.contains("a control character in a string"),
+            "{command}: {err}"
+        );
+    }
+}

@@ -543,7 +543,7 @@ pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
 
 /// A structural limit a text goes past, found before it is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exceeded {
+pub enum Exceeded {
     /// Nesting deeper than the limit, at a byte offset.
     Nesting { at: usize },
     /// A string literal (quotes included) longer than the limit.
@@ -556,12 +556,7 @@ pub(crate) enum Exceeded {
 /// The first place `text` nests deeper than `max_depth` or holds a string
 /// longer than `max_string` bytes (or, with `control`, a control character
 /// other than a newline or tab in a string), skipping comments.
-pub(crate) fn over_limit(
-    text: &str,
-    max: usize,
-    max_string: usize,
-    control: bool,
-) -> Option<Exceeded> {
+pub fn over_limit(text: &str, max: usize, max_string: usize, control: bool) -> Option<Exceeded> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -653,6 +648,8 @@ fn control_at(b: &[u8], i: usize) -> Option<usize> {
         // C1 controls, U+0080..=U+009F, in UTF-8.
         0xc2 if b.get(i + 1).is_some_and(|c| (0x80..=0x9f).contains(c)) => Some(2),
         b'\\' => match b.get(i + 1)? {
+            // A line ending as written by serialising CRLF text.
+            b'r' if b.get(i + 2..i + 4) == Some(b"\\n") => None,
             b'0' | b'r' | b'b' | b'f' => Some(2),
             b'x' => {
                 let hex = std::str::from_utf8(b.get(i + 2..i + 4)?).ok()?;

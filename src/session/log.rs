@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::diagnostics::{Problem, ScenarioError, offset_of};
+use crate::scenario::load::Exceeded;
 use crate::scenario::load::SourceFile;
 use crate::sim::decision::Decision;
 use crate::sim::hash::Encoder;
@@ -240,16 +241,32 @@ impl SessionLog {
     pub fn parse(path: &str, text: &str) -> Result<SessionLog, ScenarioError> {
         let opts = ron::Options::default().with_recursion_limit(MAX_LOG_NESTING);
         let text_arc: Arc<str> = Arc::from(text);
-        if let Some(depth_at) = crate::scenario::load::too_deep(text, MAX_LOG_NESTING) {
-            return Err(Problem::at(
-                path,
-                &text_arc,
-                (depth_at, 1),
-                format!("nesting deeper than {MAX_LOG_NESTING} levels"),
-                "too deep",
-            )
-            .with_help("a session log is never nested this deeply; the file is damaged")
-            .into());
+        match crate::scenario::load::over_limit(text, MAX_LOG_NESTING, usize::MAX, true) {
+            Some(Exceeded::Nesting { at }) => {
+                return Err(Problem::at(
+                    path,
+                    &text_arc,
+                    (at, 1),
+                    format!("nesting deeper than {MAX_LOG_NESTING} levels"),
+                    "too deep",
+                )
+                .with_help("a session log is never nested this deeply; the file is damaged")
+                .into());
+            }
+            // Notes and reasons are printed by `report`: a control
+            // character in one could change the reader's terminal.
+            Some(Exceeded::Control { at, len }) => {
+                return Err(Problem::at(
+                    path,
+                    &text_arc,
+                    (at, len),
+                    "a control character in a string",
+                    "not allowed here",
+                )
+                .with_help("kizuna never writes one into a log; the file was edited")
+                .into());
+            }
+            _ => {}
         }
         opts.from_str::<SessionLog>(text).map_err(|e| {
             let start = offset_of(text, e.span.start.line, e.span.start.col);

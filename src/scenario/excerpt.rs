@@ -9,7 +9,7 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 
 /// The most characters of one line a diagnostic shows; longer lines are cut
 /// to a window around the error, marked `…` at each cut.
-pub const MAX_SHOWN_LINE_CHARS: usize = 160;
+pub const MAX_SHOWN_LINE_CHARS: usize = 100;
 
 /// Lines shown before and after the labelled line (miette's default).
 const CONTEXT_LINES: usize = 1;

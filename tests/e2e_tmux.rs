@@ -49,6 +49,34 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// A fresh tmux server on its own socket with one 120×40 session named
+    /// `e2e` running `command`.
+    fn session(tag: &str, command: &str) -> Tmux {
+        assert!(
+            tmux_present(),
+            "tmux is not installed: the end-to-end terminal test needs it \
+             (apt-get install -y tmux; .ci/run installs it)"
+        );
+        let tmux = Tmux {
+            socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
+        };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            command,
+        ]);
+        assert!(out.status.success(), "tmux new-session: {out:?}");
+        tmux
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         // Our own server on our own socket.
@@ -77,30 +105,10 @@ fn start(tag: &str, save: &Path) -> Tmux {
 /// Starts `kizuna play ARGS` in a fresh tmux server of 120×40; the pane
 /// prints the exit status and stays open a minute to be read.
 fn start_play(tag: &str, args: &str) -> Tmux {
-    assert!(
-        tmux_present(),
-        "tmux is not installed: the end-to-end terminal test needs it \
-         (apt-get install -y tmux; .ci/run installs it)"
-    );
-    let tmux = Tmux {
-        socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
-    };
     let cmd = format!(
         "env -u NO_COLOR TERM=xterm-256color '{BIN}' play {args}; echo KIZUNA_EXIT=$?; sleep 60"
     );
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
-    tmux
+    Tmux::session(tag, &cmd)
 }
 
 #[test]
@@ -286,25 +294,7 @@ fn a_signal_restores_the_terminal_and_keeps_the_log() {
 /// session), and returns the program's pid.
 #[cfg(target_os = "linux")]
 fn start_in_shell(tag: &str, args: &str, marker: &str) -> (Tmux, u32) {
-    assert!(
-        tmux_present(),
-        "tmux is not installed (.ci/run installs it)"
-    );
-    let tmux = Tmux {
-        socket: format!("kizuna-e2e-{tag}-{}", std::process::id()),
-    };
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "bash --norc --noprofile",
-    ]);
-    assert!(out.status.success(), "tmux new-session: {out:?}");
+    let tmux = Tmux::session(tag, "bash --norc --noprofile");
     tmux.keys(&[
         &format!("env -u NO_COLOR TERM=xterm-256color '{BIN}' play {args}"),
         "Enter",

@@ -4,7 +4,7 @@
 //! serde types carry no spans.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{Diagnostic, LabeledSpan, SourceCode, SourceSpan};
 
@@ -32,8 +32,9 @@ pub struct Problem {
     /// The file's text, kept to build the excerpt when a second place is
     /// added; `None` for a file that could not be read.
     text: Option<Arc<str>>,
-    /// What is shown of the file, and where the two labels fall in it.
-    shown: Option<Shown>,
+    /// What is shown of the file, and where the two labels fall in it:
+    /// built when the problem is first rendered, since most are not.
+    shown: OnceLock<Option<Shown>>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,7 +56,7 @@ impl Problem {
         let start = floor_char_boundary(text, span.0.min(text.len()));
         let len = span.1.min(text.len() - start);
         let (line, col) = line_col(text, start);
-        let mut p = Problem {
+        Problem {
             path: printable(path),
             message: printable(&message.into()),
             label: printable(&label.into()),
@@ -65,10 +66,8 @@ impl Problem {
             col,
             secondary: None,
             text: Some(Arc::clone(text)),
-            shown: None,
-        };
-        p.show();
-        p
+            shown: OnceLock::new(),
+        }
     }
 
     /// A problem with a file that has no text to show (it could not be read).
@@ -83,7 +82,7 @@ impl Problem {
             col: 1,
             secondary: None,
             text: None,
-            shown: None,
+            shown: OnceLock::new(),
         }
     }
 
@@ -97,29 +96,31 @@ impl Problem {
             let start = floor_char_boundary(text, span.0.min(text.len()));
             let len = span.1.min(text.len() - start);
             self.secondary = Some((SourceSpan::from((start, len)), printable(&label.into())));
-            self.show();
+            self.shown = OnceLock::new();
         }
         self
     }
 
-    /// Builds the excerpt around the labelled spans.
-    fn show(&mut self) {
-        let Some(text) = &self.text else {
-            return;
-        };
-        let mut spans = vec![(self.span.offset(), self.span.len())];
-        if let Some((s, _)) = &self.secondary {
-            spans.push((s.offset(), s.len()));
-        }
-        let (excerpt, at) = Excerpt::around(&self.path, text, &spans);
-        self.shown = Some(Shown {
-            excerpt,
-            primary: at
-                .first()
-                .copied()
-                .unwrap_or_else(|| SourceSpan::from((0, 0))),
-            secondary: at.get(1).copied(),
-        });
+    /// The excerpt around the labelled spans, built on first use.
+    fn shown(&self) -> Option<&Shown> {
+        self.shown
+            .get_or_init(|| {
+                let text = self.text.as_ref()?;
+                let mut spans = vec![(self.span.offset(), self.span.len())];
+                if let Some((s, _)) = &self.secondary {
+                    spans.push((s.offset(), s.len()));
+                }
+                let (excerpt, at) = Excerpt::around(&self.path, text, &spans);
+                Some(Shown {
+                    excerpt,
+                    primary: at
+                        .first()
+                        .copied()
+                        .unwrap_or_else(|| SourceSpan::from((0, 0))),
+                    secondary: at.get(1).copied(),
+                })
+            })
+            .as_ref()
     }
 
     /// Whether the problem points into the file's text (not at a file that
@@ -160,11 +161,11 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.shown.as_ref().map(|s| &s.excerpt as &dyn SourceCode)
+        self.shown().map(|s| &s.excerpt as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let shown = self.shown.as_ref()?;
+        let shown = self.shown()?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(self.label.clone()).filter(|l| !l.is_empty()),
             shown.primary,

@@ -532,15 +532,6 @@ fn expected_help(found: &str, expected: &[&str]) -> String {
     }
 }
 
-/// The first place nesting gets deeper than `max`, skipping strings and
-/// comments.
-pub(crate) fn too_deep(text: &str, max: usize) -> Option<usize> {
-    match over_limit(text, max, usize::MAX, false) {
-        Some(Exceeded::Nesting { at }) => Some(at),
-        _ => None,
-    }
-}
-
 /// A structural limit a text goes past, found before it is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exceeded {
@@ -684,7 +675,8 @@ fn parse<T: DeserializeOwned>(
         .with_help(root.shape_help())
         .into());
     };
-    match over_limit(text, usize::MAX, opts.max_string_bytes, true) {
+    // One pass over the text for every structural limit.
+    match over_limit(text, opts.max_nesting, opts.max_string_bytes, true) {
         Some(Exceeded::String { at: start, len }) => {
             return Err(at(
                 (start, 1),
@@ -709,19 +701,19 @@ fn parse<T: DeserializeOwned>(
             )
             .into());
         }
-        _ => {}
-    }
-    if let Some(deep) = too_deep(text, opts.max_nesting) {
-        return Err(at(
-            (deep, 1),
-            format!(
-                "nesting is deeper than the limit of {} levels",
-                opts.max_nesting
-            ),
-            "too deep",
-        )
-        .with_help("check for unclosed brackets, or raise the limit with --max-nesting")
-        .into());
+        Some(Exceeded::Nesting { at: deep }) => {
+            return Err(at(
+                (deep, 1),
+                format!(
+                    "nesting is deeper than the limit of {} levels",
+                    opts.max_nesting
+                ),
+                "too deep",
+            )
+            .with_help("check for unclosed brackets, or raise the limit with --max-nesting")
+            .into());
+        }
+        None => {}
     }
     // Wrong root: a list where a struct is expected, or the other way round.
     let c = text.as_bytes()[first];

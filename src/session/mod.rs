@@ -280,16 +280,21 @@ impl Session {
     /// What the computer-played teams decide this turn, in team order.
     pub fn policy_decisions(&self) -> Vec<Decision> {
         let mut all = Vec::new();
-        let read = self.sim.read();
-        let (seed, turn) = (self.sim.seed(), read.turn());
         for (t, c) in self.controllers.iter().enumerate() {
             if let Controller::Policy(p) = c {
-                let mut rng = SimRng::new(seed, turn, Stream::Policy(t as u16));
-                let lens = TeamLens::from_read(read.clone(), t as TeamIdx);
-                all.extend(p.decide(&lens, &mut rng));
+                all.extend(self.policy_decisions_for(t as TeamIdx, *p));
             }
         }
         all
+    }
+
+    /// What `policy` decides for `team` this turn, from the random stream
+    /// a policy playing that team would draw on.
+    pub fn policy_decisions_for(&self, team: TeamIdx, policy: PolicyKind) -> Vec<Decision> {
+        let read = self.sim.read();
+        let mut rng = SimRng::new(self.sim.seed(), read.turn(), Stream::Policy(team));
+        let lens = TeamLens::from_read(read, team);
+        policy.decide(&lens, &mut rng)
     }
 
     /// Plays one turn: the humans' decisions (already ordered by team),

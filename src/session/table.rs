@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::perspective::{Promises, TeamLens};
+use crate::policy::PolicyKind;
 use crate::scenario::Scenario;
 use crate::scenario::model::{TeamIdx, Text};
 use crate::sim::decision::{Decision, Refusal};
@@ -66,6 +67,12 @@ pub enum Command {
         at: String,
         text: String,
     },
+    /// Hands a human team to a policy that decides for it each turn
+    /// (someone dropped out), or, with `None`, back to its people.
+    StandIn {
+        team: TeamIdx,
+        policy: Option<PolicyKind>,
+    },
 }
 
 /// Why a command was refused.
@@ -81,6 +88,10 @@ pub enum CommandRefused {
     UnknownTeam(TeamIdx),
     #[error("that team is played by the computer")]
     NotHuman,
+    #[error("a stand-in policy is playing that team")]
+    StoodIn,
+    #[error("the table is busy with another command")]
+    Busy,
     #[error("{0}")]
     Decision(Refusal),
     #[error("that decision is already queued")]
@@ -159,6 +170,11 @@ pub enum Notice {
     },
     /// A note was kept in the log.
     Noted,
+    /// A policy now plays a human team, or (`None`) its people again.
+    StandIn {
+        team: TeamIdx,
+        policy: Option<PolicyKind>,
+    },
 }
 
 pub struct Table {
@@ -170,6 +186,8 @@ pub struct Table {
     paused: bool,
     /// Facilitator changes for the next turn.
     pending: Vec<Override>,
+    /// Policies deciding for human teams whose people are away.
+    stand_ins: Vec<Option<PolicyKind>>,
 }
 
 impl Table {
@@ -182,6 +200,7 @@ impl Table {
             ready: vec![false; teams],
             paused: false,
             pending: Vec::new(),
+            stand_ins: vec![None; teams],
         }
     }
 
@@ -212,11 +231,16 @@ impl Table {
             .filter(|&t| self.human(t))
             .collect()
     }
-    /// Human teams still deciding this turn.
+    /// The policy standing in for a human team, if any.
+    pub fn stand_in(&self, team: TeamIdx) -> Option<PolicyKind> {
+        self.stand_ins.get(team as usize).copied().flatten()
+    }
+    /// Human teams still deciding this turn (a stand-in never keeps the
+    /// turn waiting).
     pub fn deciding(&self) -> Vec<TeamIdx> {
         self.human_teams()
             .into_iter()
-            .filter(|&t| !self.ready(t))
+            .filter(|&t| !self.ready(t) && self.stand_in(t).is_none())
             .collect()
     }
 
@@ -341,6 +365,26 @@ impl Table {
                 self.session.add_note(at, text);
                 Ok(vec![Notice::Noted])
             }
+            Command::StandIn { team, policy } => {
+                self.facilitator(seat)?;
+                if team as usize >= self.ready.len() {
+                    return Err(CommandRefused::UnknownTeam(team));
+                }
+                if !self.human(team) {
+                    return Err(CommandRefused::NotHuman);
+                }
+                if self.session.ended() {
+                    return Err(CommandRefused::Ended);
+                }
+                self.stand_ins[team as usize] = policy;
+                let mut notices = vec![Notice::StandIn { team, policy }];
+                // The team that kept the turn waiting is covered now.
+                let someone_ready = self.ready.iter().any(|&r| r);
+                if policy.is_some() && someone_ready && self.deciding().is_empty() && !self.paused {
+                    notices.extend(self.resolve()?);
+                }
+                Ok(notices)
+            }
         }
     }
 
@@ -356,6 +400,9 @@ impl Table {
         }
         if !self.human(team) {
             return Err(CommandRefused::NotHuman);
+        }
+        if self.stand_in(team).is_some() {
+            return Err(CommandRefused::StoodIn);
         }
         if self.session.ended() {
             return Err(CommandRefused::Ended);
@@ -442,7 +489,17 @@ impl Table {
         if self.session.ended() {
             return Err(CommandRefused::Ended);
         }
-        let decisions: Vec<Decision> = self.queues.iter_mut().flat_map(Promises::take).collect();
+        let mut decisions = Vec::new();
+        for (team, queue) in self.queues.iter_mut().enumerate() {
+            let queued = queue.take();
+            match self.stand_ins[team] {
+                // The stand-in decides instead of what was left queued.
+                Some(policy) => {
+                    decisions.extend(self.session.policy_decisions_for(team as TeamIdx, policy))
+                }
+                None => decisions.extend(queued),
+            }
+        }
         let overrides = std::mem::take(&mut self.pending);
         let outcome = self
             .session

@@ -290,6 +290,22 @@ impl TeamView {
         }
     }
 
+    /// What an observer's screen holds: the public picture and nothing of
+    /// any team's (no staff, no knowledge, no decisions, no messages).
+    pub fn public_only(public: PublicView) -> TeamView {
+        TeamView {
+            team: 0,
+            public,
+            staff: Vec::new(),
+            assets: Vec::new(),
+            facts: Facts::default(),
+            decisions: Vec::new(),
+            queued: Vec::new(),
+            history: Vec::new(),
+            arriving: Vec::new(),
+        }
+    }
+
     /// Staff left this turn for one of the team's organisations.
     pub fn staff_left(&self, org: OrgIdx) -> u32 {
         self.staff

@@ -58,6 +58,10 @@ pub enum UiAction {
     KindFilter(i8),
     /// Back to the whole list.
     ClearFilters,
+    /// English or Japanese, for this screen.
+    Language,
+    /// The facilitator hands a team to a policy, or back to its people.
+    StandIn,
 }
 
 impl UiAction {
@@ -73,6 +77,8 @@ impl UiAction {
             "select" => UiAction::Select,
             "toggle_queue" => UiAction::ToggleQueue,
             "end_turn" => UiAction::EndTurn,
+            "language" => UiAction::Language,
+            "stand_in" => UiAction::StandIn,
             "facilitator" => UiAction::ToggleFacilitator,
             "help" => UiAction::Help,
             "quit" => UiAction::Quit,

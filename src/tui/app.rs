@@ -4,12 +4,16 @@
 //! seat, and everything drawn comes from that seat's owned view. No drawing
 //! and no terminal I/O here, so all of it is testable.
 
+use std::cell::{Ref, RefCell};
 use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
 use crate::perspective::Viewer;
+use crate::policy::PolicyKind;
 use crate::scenario::Scenario;
 use crate::scenario::model::{AssetIdx, Sector, TeamIdx, Text};
 use crate::session::Session;
@@ -21,7 +25,7 @@ use crate::sim::overrides::{Change, Override};
 
 use super::action::{UiAction, map_key};
 use super::decision_browser::DecisionBrowser;
-use super::i18n::Strings;
+use super::i18n::{Lang, Strings};
 use super::keys::KeyMap;
 use super::layout;
 use super::theme::Theme;
@@ -141,6 +145,11 @@ pub enum Dialog {
     EndOfExercise {
         scroll: u16,
     },
+    /// Hands a human team to a policy while its people are away, or back.
+    StandIn {
+        /// Among the human teams, in team order.
+        selected: usize,
+    },
 }
 
 /// What a key did to a pick-reason-confirm dialog.
@@ -175,8 +184,23 @@ pub struct SeenCompromise {
     pub detected: bool,
 }
 
+/// The table a screen sends commands to: owned by one screen for local
+/// play, shared by every connected seat's screen on a server. Screens live
+/// on one thread and never hold a borrow across a command.
+pub type SharedTable = Rc<RefCell<Table>>;
+
 pub struct App {
-    table: Table,
+    table: SharedTable,
+    /// The scenario, kept apart from the table so panels can borrow it.
+    scenario: Arc<Scenario>,
+    /// The seat this screen is bound to (a served connection), or `None`
+    /// for the local keyboard that teams and the facilitator take turns at.
+    seat: Option<Seat>,
+    /// What this screen's commands changed, for the server to pass on to
+    /// the other screens.
+    pub outbox: Vec<Notice>,
+    /// Time left before the turn is resolved anyway, when a timer runs.
+    pub turn_clock: Option<std::time::Duration>,
     pub strings: Strings,
     pub keys: KeyMap,
     pub theme: Theme,
@@ -216,10 +240,23 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, strings: Strings, theme: Theme) -> App {
-        let table = Table::new(session);
-        let team_view = table.team_view(0);
+        let table = Rc::new(RefCell::new(Table::new(session)));
+        App::at(table, None, strings, theme)
+    }
+
+    /// A screen onto a shared table: for a bound seat, or (`None`) the
+    /// local keyboard.
+    pub fn at(table: SharedTable, seat: Option<Seat>, strings: Strings, theme: Theme) -> App {
+        let (scenario, team_view) = {
+            let t = table.borrow();
+            (Arc::clone(t.session().scenario()), t.team_view(0))
+        };
         let mut app = App {
             table,
+            scenario,
+            seat,
+            outbox: Vec::new(),
+            turn_clock: None,
             strings,
             keys: KeyMap::builtin(),
             theme,
@@ -243,32 +280,141 @@ impl App {
             end_history: Vec::new(),
             size: Rect::new(0, 0, 120, 40),
         };
-        match app.table.human_teams().first() {
+        match app.human_teams().first() {
             Some(&t) => app.team = t,
             // Nobody plays: the facilitator watches.
             None => app.facilitator = true,
+        }
+        match seat {
+            Some(Seat::Team(t)) => {
+                app.team = t;
+                app.facilitator = false;
+            }
+            Some(Seat::Facilitator) => app.facilitator = true,
+            Some(Seat::Observer) => {
+                app.facilitator = false;
+                app.projector = true;
+            }
+            None => {}
         }
         app.refresh();
         app
     }
 
-    /// Asks the table for the views of the seats at the keyboard again.
-    fn refresh(&mut self) {
-        self.team_view = self.table.team_view(self.team);
-        self.truth = self.facilitator.then(|| self.table.facilitator_view());
+    /// What another screen's command changed: fresh views, and for a bound
+    /// seat the words and dialogs that follow. Each seat is told only what
+    /// it may know: a team hears of its own queue, not another team's.
+    pub fn observe(&mut self, notices: &[Notice]) {
+        self.refresh();
+        let Some(seat) = self.seat else {
+            return;
+        };
+        for n in notices {
+            let mine = match n {
+                Notice::Queued { team, .. } | Notice::Withdrawn { team, .. } => {
+                    seat == Seat::Facilitator || seat == Seat::Team(*team)
+                }
+                Notice::Pending { .. } | Notice::Cancelled { .. } | Notice::Noted => {
+                    seat == Seat::Facilitator
+                }
+                Notice::Ready { .. }
+                | Notice::Paused
+                | Notice::Resumed
+                | Notice::Resolved { .. }
+                | Notice::Rewound { .. }
+                | Notice::BranchSwitched { .. }
+                | Notice::StandIn { .. } => true,
+            };
+            if mine {
+                self.notice(n);
+            }
+        }
+        self.follow(notices);
     }
 
-    pub fn table(&self) -> &Table {
-        &self.table
+    /// A bound seat's screen after the turn moved: the debrief of the new
+    /// turn for a team, the end of the exercise for everyone.
+    fn follow(&mut self, notices: &[Notice]) {
+        let Some(seat) = self.seat else {
+            return;
+        };
+        let moved = notices.iter().any(|n| {
+            matches!(
+                n,
+                Notice::Resolved { .. } | Notice::Rewound { .. } | Notice::BranchSwitched { .. }
+            )
+        });
+        if !moved {
+            return;
+        }
+        if self.session().ended() {
+            self.open_end_of_exercise();
+            return;
+        }
+        if let Seat::Team(team) = seat
+            && matches!(self.dialog, None | Some(Dialog::ConfirmEndTurn))
+        {
+            self.dialog = None;
+            self.open_turn_start(team);
+        }
     }
-    pub fn session(&self) -> &Session {
-        self.table.session()
+
+    /// The human teams still deciding this turn, by name.
+    pub fn deciding_names(&self) -> Vec<String> {
+        let public = &self.team_view.public;
+        public
+            .teams
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| st.human && !st.ready && !public.ended)
+            .map(|(i, _)| self.team_name(i as TeamIdx).to_string())
+            .collect()
+    }
+
+    /// The turn timer as shown, `⏱ 4:05`, while one runs.
+    pub fn clock_text(&self) -> Option<String> {
+        let left = self.turn_clock?.as_secs();
+        Some(self.strings.fmt(
+            "turn_clock",
+            &[("t", &format!("{}:{:02}", left / 60, left % 60))],
+        ))
+    }
+
+    /// Switches the screen's language between English and Japanese.
+    fn switch_language(&mut self) {
+        let next = match self.strings.lang() {
+            Lang::En => Lang::Ja,
+            Lang::Ja => Lang::En,
+        };
+        self.strings = Strings::new(next);
+    }
+
+    /// Asks the table for the views of the seats at the keyboard again.
+    /// An observer receives the public picture only.
+    fn refresh(&mut self) {
+        let table = self.table.borrow();
+        self.team_view = match self.seat {
+            Some(Seat::Observer) => TeamView::public_only(table.public_view()),
+            _ => table.team_view(self.team),
+        };
+        self.truth = self.facilitator.then(|| table.facilitator_view());
+    }
+
+    pub fn table(&self) -> Ref<'_, Table> {
+        self.table.borrow()
+    }
+    pub fn session(&self) -> Ref<'_, Session> {
+        Ref::map(self.table.borrow(), Table::session)
     }
     pub fn scenario(&self) -> &Scenario {
-        self.table.scenario()
+        &self.scenario
     }
     pub fn human_teams(&self) -> Vec<TeamIdx> {
-        self.table.human_teams()
+        self.table.borrow().human_teams()
+    }
+    /// The seat this screen is bound to, if it is a served one.
+    pub fn seat(&self) -> Option<Seat> {
+        self.seat
     }
     /// The team at the keyboard.
     pub fn team(&self) -> TeamIdx {
@@ -379,11 +525,16 @@ impl App {
             UiAction::EndTurn => {
                 if self.session().ended() {
                     self.open_end_of_exercise();
+                } else if self.seat == Some(Seat::Observer) {
+                    self.status = Some(self.strings.get("refused_ObserverOnly").to_string());
                 } else if self.facilitator && self.human_teams().is_empty() {
                     self.end_turn();
                 } else if !self.session().ended() {
                     self.dialog = Some(Dialog::ConfirmEndTurn);
                 }
+            }
+            UiAction::ToggleFacilitator if self.seat.is_some() => {
+                self.status = Some(self.strings.get("status_seat_fixed").to_string());
             }
             UiAction::ToggleFacilitator => {
                 if self.facilitator || self.access == FacilitatorAccess::Open {
@@ -413,7 +564,7 @@ impl App {
             }
             UiAction::Pause => {
                 if self.need_facilitator() {
-                    let command = if self.table.paused() {
+                    let command = if self.table().paused() {
                         Command::Resume
                     } else {
                         Command::Pause
@@ -432,7 +583,19 @@ impl App {
                     });
                 }
             }
+            // An observer's screen is the projector and nothing else.
+            UiAction::Projector if self.seat == Some(Seat::Observer) => {}
             UiAction::Projector => self.projector = !self.projector,
+            UiAction::Language => self.switch_language(),
+            UiAction::StandIn => {
+                if self.need_facilitator() {
+                    if self.human_teams().is_empty() {
+                        self.status = Some(self.strings.get("status_no_humans").to_string());
+                    } else {
+                        self.dialog = Some(Dialog::StandIn { selected: 0 });
+                    }
+                }
+            }
             UiAction::Msel => {
                 if self.need_facilitator() {
                     if self.scenario().injects.is_empty() {
@@ -640,8 +803,15 @@ impl App {
     /// status line, saves after a turn or a rewind, and asks for fresh
     /// views. Returns the notices, empty if refused.
     fn send(&mut self, seat: Seat, command: Command) -> Vec<Notice> {
-        match self.table.command(seat, command) {
+        let result = match self.table.try_borrow_mut() {
+            Ok(mut table) => table.command(seat, command),
+            // Unreachable while screens hold no borrow across a command;
+            // a refusal rather than a panic if that ever changes.
+            Err(_) => Err(CommandRefused::Busy),
+        };
+        match result {
             Ok(notices) => {
+                self.outbox.extend(notices.iter().cloned());
                 for n in &notices {
                     self.notice(n);
                 }
@@ -657,6 +827,7 @@ impl App {
                     self.save();
                 }
                 self.refresh();
+                self.follow(&notices);
                 notices
             }
             Err(refused) => {
@@ -680,7 +851,7 @@ impl App {
             Notice::Ready { team } => s.fmt("turn_ended", &[("team", self.team_name(*team))]),
             Notice::Paused => s.get("status_paused").to_string(),
             Notice::Resumed => s.get("status_resumed").to_string(),
-            Notice::Pending { index } => match self.table.pending().get(*index) {
+            Notice::Pending { index } => match self.table().pending().get(*index) {
                 Some(Override {
                     change: Change::AdHocInject { .. },
                     ..
@@ -694,6 +865,13 @@ impl App {
                 s.fmt("status_branch", &[("n", &turns.to_string())])
             }
             Notice::Noted => s.get("status_noted").to_string(),
+            Notice::StandIn { team, policy } => match policy {
+                Some(p) => s.fmt(
+                    "status_stand_in",
+                    &[("team", self.team_name(*team)), ("policy", p.name())],
+                ),
+                None => s.fmt("status_stand_in_back", &[("team", self.team_name(*team))]),
+            },
         };
         self.status = Some(text);
     }
@@ -789,6 +967,26 @@ impl App {
     /// nobody playing, the facilitator resolves it.
     pub fn end_turn(&mut self) {
         let humans = self.human_teams();
+        // A served facilitator forces the turn; a served team only ends its own.
+        match self.seat {
+            Some(Seat::Facilitator) => {
+                self.send(Seat::Facilitator, Command::ResolveNow);
+                return;
+            }
+            Some(Seat::Team(team)) => {
+                let notices = self.send(Seat::Team(team), Command::EndTurn);
+                let resolved = notices.iter().any(|n| matches!(n, Notice::Resolved { .. }));
+                let waiting = self.deciding_names();
+                if !notices.is_empty() && !resolved && !waiting.is_empty() {
+                    self.status = Some(
+                        self.strings
+                            .fmt("status_waiting_for", &[("teams", &waiting.join(", "))]),
+                    );
+                }
+                return;
+            }
+            Some(Seat::Observer) | None => {}
+        }
         if humans.is_empty() {
             self.send(Seat::Facilitator, Command::ResolveNow);
             return;
@@ -797,7 +995,7 @@ impl App {
         let next = if notices.iter().any(|n| matches!(n, Notice::Resolved { .. })) {
             humans.first().copied()
         } else {
-            self.table.deciding().first().copied()
+            self.table().deciding().first().copied()
         };
         if let Some(t) = next
             && !notices.is_empty()
@@ -810,6 +1008,14 @@ impl App {
     /// facilitator chooses a passphrase for the facilitator's view unless
     /// the screen is facilitator-run; then the first team's briefing.
     pub fn begin(&mut self, facilitator_run: bool) {
+        match self.seat {
+            Some(Seat::Team(team)) => {
+                self.open_turn_start(team);
+                return;
+            }
+            Some(Seat::Facilitator | Seat::Observer) => return,
+            None => {}
+        }
         let Some(&first) = self.human_teams().first() else {
             return;
         };
@@ -829,6 +1035,11 @@ impl App {
     /// the screen for the next team, or opens the debrief when the same
     /// person plays on.
     fn end_turn_and_hand_over(&mut self) {
+        if self.seat.is_some() {
+            // Every seat, this one too, follows the turn through its notices.
+            self.end_turn();
+            return;
+        }
         let before = self.session().turn();
         let was = self.team;
         self.end_turn();
@@ -850,7 +1061,8 @@ impl App {
     /// The end-of-exercise screen, with the report built from the log.
     pub fn open_end_of_exercise(&mut self) {
         if self.end_report.is_none() {
-            match crate::report::aar::build(self.session().log(), self.strings.lang()) {
+            let built = crate::report::aar::build(self.session().log(), self.strings.lang());
+            match built {
                 Ok(r) => self.end_report = Some(Box::new(r)),
                 Err(e) => {
                     self.status = Some(e.to_string());
@@ -858,12 +1070,17 @@ impl App {
                 }
             }
         }
-        self.end_history = self.table.facilitator_view().history;
+        let history = self.table().facilitator_view().history;
+        self.end_history = history;
         self.dialog = Some(Dialog::EndOfExercise { scroll: 0 });
     }
 
     /// Writes the after-action report as HTML beside the autosaved log.
     fn write_report(&mut self) {
+        if matches!(self.seat, Some(Seat::Team(_) | Seat::Observer)) {
+            self.status = Some(self.strings.get("status_need_fac").to_string());
+            return;
+        }
         let (Some(report), Some(log)) = (self.end_report.as_deref(), self.autosave.as_ref()) else {
             self.status = Some(self.strings.get("status_no_report_path").to_string());
             return;
@@ -903,9 +1120,11 @@ impl App {
 
     /// Writes the log to the autosave file, if there is one.
     pub fn save(&mut self) {
-        if let Some(path) = &self.autosave
-            && let Err(e) = crate::store::write_log(path, self.table.session().log())
-        {
+        let Some(path) = &self.autosave else {
+            return;
+        };
+        let written = crate::store::write_log(path, self.session().log());
+        if let Err(e) = written {
             self.status = Some(
                 self.strings
                     .fmt("status_save_failed", &[("err", &e.to_string())]),
@@ -1099,6 +1318,36 @@ impl App {
                 KeyCode::Enter => keep = false,
                 _ => {}
             },
+            Dialog::StandIn { selected } => {
+                let humans = self.human_teams();
+                match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *selected = (*selected + 1).min(humans.len().saturating_sub(1))
+                    }
+                    KeyCode::Enter | KeyCode::Char('d' | 'r' | 'i') => {
+                        if let Some(&team) = humans.get(*selected) {
+                            let policy = match key.code {
+                                KeyCode::Char('r') => Some(PolicyKind::Random),
+                                KeyCode::Char('i') => Some(PolicyKind::Idle),
+                                KeyCode::Char('d') => Some(PolicyKind::Doctrine),
+                                // Enter toggles: a stand-in, or the people back.
+                                _ => match self.table().stand_in(team) {
+                                    Some(_) => None,
+                                    None => Some(PolicyKind::Doctrine),
+                                },
+                            };
+                            self.send(Seat::Facilitator, Command::StandIn { team, policy });
+                        }
+                    }
+                    KeyCode::Char('h') => {
+                        if let Some(&team) = humans.get(*selected) {
+                            self.send(Seat::Facilitator, Command::StandIn { team, policy: None });
+                        }
+                    }
+                    _ => {}
+                }
+            }
             Dialog::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
                     self.quit = true;
@@ -1827,7 +2076,8 @@ mod tests {
         let truth = app.truth().expect("the facilitator looks");
         assert_eq!(truth.injects[selected].fired, Some(1), "fired early");
         assert!(truth.injects[held as usize].held);
-        let log = &app.session().log().turns[0].overrides;
+        let session = app.session();
+        let log = &session.log().turns[0].overrides;
         assert!(log.iter().all(|o| o.reason.contains("MSEL")));
     }
 
@@ -1980,7 +2230,8 @@ mod tests {
         app.on_key(KeyEvent::from(KeyCode::Enter));
         assert!(app.dialog.is_none());
         play_turn(&mut app);
-        let rec = app.session().log().turns.last().expect("a turn was played");
+        let session = app.session();
+        let rec = session.log().turns.last().expect("a turn was played");
         assert!(rec.overrides.iter().any(|o| matches!(
             o.change,
             Change::Evict { asset, attacker } if asset == c.asset && attacker == c.attacker
@@ -2132,27 +2383,30 @@ mod tests {
         app.apply(UiAction::Pause);
         play_turn(&mut app);
         assert_eq!(app.session().turn(), 2);
-        let rec = &app.session().log().turns[0];
-        assert_eq!(rec.overrides.len(), 3);
-        assert!(matches!(
-            &rec.overrides[0].change,
-            Change::AdHocInject { title, text, to }
-                if *to == vec![1]
-                    && title.en == "NHK call 2"
-                    && text.en == "NHK reporter calls at 10:30 re 1.25m records"
-        ));
-        assert_eq!(rec.overrides[1].reason, "storm");
-        assert!(matches!(
-            rec.overrides[1].change,
-            Change::SetAvailability {
-                availability: 200,
-                ..
-            }
-        ));
-        assert!(matches!(
-            rec.overrides[2].change,
-            Change::SetObjective { met: true, .. }
-        ));
+        {
+            let session = app.session();
+            let rec = &session.log().turns[0];
+            assert_eq!(rec.overrides.len(), 3);
+            assert!(matches!(
+                &rec.overrides[0].change,
+                Change::AdHocInject { title, text, to }
+                    if *to == vec![1]
+                        && title.en == "NHK call 2"
+                        && text.en == "NHK reporter calls at 10:30 re 1.25m records"
+            ));
+            assert_eq!(rec.overrides[1].reason, "storm");
+            assert!(matches!(
+                rec.overrides[1].change,
+                Change::SetAvailability {
+                    availability: 200,
+                    ..
+                }
+            ));
+            assert!(matches!(
+                rec.overrides[2].change,
+                Change::SetObjective { met: true, .. }
+            ));
+        }
         // The inject reached the US inbox only.
         app.set_facilitator(false);
         app.set_team(1);
@@ -2193,9 +2447,12 @@ mod tests {
         app.on_key(KeyEvent::from(KeyCode::Char('y')));
         assert!(app.dialog.is_none());
         assert_eq!(app.session().turn(), 2);
-        let branches = &app.session().log().branches;
-        assert_eq!(branches.len(), 1);
-        assert_eq!(branches[0].reason, "wrong call");
+        {
+            let session = app.session();
+            let branches = &session.log().branches;
+            assert_eq!(branches.len(), 1);
+            assert_eq!(branches[0].reason, "wrong call");
+        }
         play_turn(&mut app);
         assert_eq!(app.session().turn(), 3);
         // Back onto the abandoned line, from the branch list.
@@ -2215,7 +2472,8 @@ mod tests {
         app.on_key(KeyEvent::from(KeyCode::Enter));
         assert!(app.dialog.is_none(), "{:?}", app.status);
         assert_eq!(app.session().turn(), 3, "the old line had two turns");
-        let branches = &app.session().log().branches;
+        let session = app.session();
+        let branches = &session.log().branches;
         assert_eq!(branches.len(), 1, "the line left is now the branch");
         assert_eq!(branches[0].reason, "compare");
     }
@@ -2274,6 +2532,170 @@ mod tests {
         assert_eq!(app.narrator().refusal(&r), r.to_string());
     }
 
+    /// The tutorial's table with a screen bound to each seat, as a server
+    /// holds them: Japan, the US, the facilitator and an observer.
+    fn seated() -> (App, App, App, App) {
+        let local = tutorial(Lang::En);
+        let table = Rc::clone(&local.table);
+        let at = |seat| {
+            let mut app = App::at(
+                Rc::clone(&table),
+                Some(seat),
+                Strings::new(Lang::En),
+                Theme::named("default"),
+            );
+            app.begin(false);
+            app
+        };
+        (
+            at(Seat::Team(0)),
+            at(Seat::Team(1)),
+            at(Seat::Facilitator),
+            at(Seat::Observer),
+        )
+    }
+
+    /// Passes what one screen's commands changed to the others.
+    fn pass_on(from: &mut App, to: &mut [&mut App]) {
+        let notices = std::mem::take(&mut from.outbox);
+        for app in to {
+            app.observe(&notices);
+        }
+    }
+
+    #[test]
+    fn seated_teams_end_their_turns_on_their_own_and_hear_only_their_own_queue() {
+        let (mut jp, mut us, mut fac, mut obs) = seated();
+        assert!(matches!(jp.dialog, Some(Dialog::TurnStart { team: 0, .. })));
+        jp.dialog = None;
+        us.dialog = None;
+        jp.apply(UiAction::Panel(Panel::Decisions.index()));
+        let first_ok = jp
+            .decision_order()
+            .into_iter()
+            .position(|i| jp.candidates()[i].status.is_ok())
+            .expect("something to decide");
+        jp.rows[Panel::Decisions.index()] = first_ok;
+        jp.toggle_queue();
+        let queued = jp.team_view().queued.clone();
+        assert_eq!(queued.len(), 1);
+        let what = jp.narrator().decision(&queued[0]);
+        pass_on(&mut jp, &mut [&mut us, &mut fac, &mut obs]);
+        assert!(us.status.as_deref().is_none_or(|s| !s.contains(&what)));
+        assert!(us.team_view().queued.is_empty(), "Japan's queue is Japan's");
+        assert!(fac.status.as_deref().is_some_and(|s| s.contains(&what)));
+
+        jp.end_turn();
+        assert_eq!(jp.session().turn(), 1, "the US is still deciding");
+        let waiting = jp.status.clone().unwrap_or_default();
+        assert!(waiting.contains(us.team_name(1)), "{waiting}");
+        pass_on(&mut jp, &mut [&mut us, &mut fac, &mut obs]);
+        assert_eq!(us.deciding_names(), vec![us.team_name(1).to_string()]);
+        assert!(render(&mut obs, 120, 40).contains(us.team_name(1)));
+        // A second end of turn is refused, and the queue cannot change.
+        jp.end_turn();
+        assert_eq!(
+            jp.status.as_deref(),
+            Some(
+                jp.strings
+                    .fmt("turn_ended", &[("team", jp.team_name(0))])
+                    .as_str()
+            )
+        );
+
+        us.apply(UiAction::EndTurn);
+        us.on_key(KeyEvent::from(KeyCode::Char('y')));
+        assert_eq!(
+            us.session().turn(),
+            2,
+            "both teams ended: the turn resolves"
+        );
+        pass_on(&mut us, &mut [&mut jp, &mut fac, &mut obs]);
+        assert_eq!(jp.team_view().public.turn, 2);
+        assert_eq!(obs.team_view().public.turn, 2);
+        assert!(jp.team_view().queued.is_empty());
+    }
+
+    #[test]
+    fn a_seated_facilitator_forces_the_turn_and_seats_stay_put() {
+        let (mut jp, _us, mut fac, mut obs) = seated();
+        jp.dialog = None;
+        assert!(fac.facilitator() && fac.truth().is_some());
+        jp.apply(UiAction::ToggleFacilitator);
+        assert!(!jp.facilitator(), "a team's seat cannot open ground truth");
+        assert_eq!(
+            jp.status.as_deref(),
+            Some(jp.strings.get("status_seat_fixed"))
+        );
+        jp.apply(UiAction::Inject);
+        assert!(jp.dialog.is_none());
+        fac.apply(UiAction::EndTurn);
+        fac.on_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(fac.session().turn(), 2, "forced without the teams");
+        pass_on(&mut fac, &mut [&mut jp, &mut obs]);
+        assert!(
+            matches!(jp.dialog, None | Some(Dialog::TurnStart { team: 0, .. })),
+            "{:?}",
+            jp.dialog
+        );
+        assert_eq!(jp.team_view().public.turn, 2);
+    }
+
+    #[test]
+    fn an_observer_holds_the_public_picture_only_and_sends_nothing() {
+        let (_jp, _us, _fac, mut obs) = seated();
+        assert!(obs.projector);
+        let view = obs.team_view();
+        assert!(view.staff.is_empty() && view.decisions.is_empty() && view.assets.is_empty());
+        assert!(view.history.is_empty() && view.facts == Default::default());
+        obs.apply(UiAction::Projector);
+        assert!(obs.projector, "the projector is all an observer has");
+        obs.apply(UiAction::EndTurn);
+        assert_eq!(obs.session().turn(), 1);
+        obs.apply(UiAction::ToggleFacilitator);
+        assert!(obs.truth().is_none());
+        obs.apply(UiAction::Language);
+        assert_eq!(obs.strings.lang(), Lang::Ja);
+    }
+
+    #[test]
+    fn the_facilitator_hands_a_team_to_a_stand_in_and_back() {
+        let (mut jp, mut us, mut fac, _obs) = seated();
+        jp.dialog = None;
+        us.dialog = None;
+        jp.end_turn();
+        pass_on(&mut jp, &mut [&mut us, &mut fac]);
+        assert_eq!(fac.session().turn(), 1);
+        fac.apply(UiAction::StandIn);
+        assert_eq!(fac.dialog, Some(Dialog::StandIn { selected: 0 }));
+        fac.on_key(KeyEvent::from(KeyCode::Down));
+        fac.on_key(KeyEvent::from(KeyCode::Char('d')));
+        assert_eq!(fac.table().stand_in(1), Some(PolicyKind::Doctrine));
+        assert_eq!(
+            fac.session().turn(),
+            2,
+            "Japan was ready and the stand-in covers the US: the turn resolves"
+        );
+        pass_on(&mut fac, &mut [&mut jp, &mut us]);
+        assert_eq!(us.team_view().public.turn, 2);
+        us.apply(UiAction::Panel(Panel::Decisions.index()));
+        us.toggle_queue();
+        assert_eq!(
+            us.status.as_deref(),
+            Some(us.strings.get("refused_StoodIn"))
+        );
+        // Japan alone keeps the turn now.
+        jp.dialog = None;
+        jp.end_turn();
+        assert_eq!(jp.session().turn(), 3);
+        fac.on_key(KeyEvent::from(KeyCode::Char('h')));
+        assert_eq!(fac.table().stand_in(1), None);
+        pass_on(&mut fac, &mut [&mut jp, &mut us]);
+        jp.dialog = None;
+        jp.end_turn();
+        assert_eq!(jp.session().turn(), 3, "the US decides for itself again");
+    }
+
     #[test]
     fn every_command_refusal_is_worded_in_both_languages() {
         let all = vec![
@@ -2300,6 +2722,8 @@ mod tests {
             CommandRefused::NoSuchBranch(1),
             CommandRefused::BranchElsewhere(0),
             CommandRefused::NoChain,
+            CommandRefused::StoodIn,
+            CommandRefused::Busy,
         ];
         for lang in [Lang::En, Lang::Ja] {
             let app = tutorial(lang);

@@ -28,7 +28,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         Dialog::Msel { selected } => {
             let rows = crate::report::msel::rows(app.scenario(), s);
             let states = app.truth().map(|t| t.injects.clone()).unwrap_or_default();
-            let pending = app.table().pending();
+            let table = app.table();
+            let pending = table.pending();
             let lines: Vec<String> = rows
                 .iter()
                 .enumerate()
@@ -113,6 +114,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 field(s.get("dialog_text"), text, true),
             ],
         ),
+        Dialog::StandIn { selected } => {
+            let table = app.table();
+            let mut lines = vec![Line::from(s.get("dialog_stand_in")), Line::from("")];
+            for (i, team) in app.human_teams().into_iter().enumerate() {
+                let who = match table.stand_in(team) {
+                    Some(p) => s.fmt("stand_in_policy", &[("policy", p.name())]),
+                    None => s.get("stand_in_people").to_string(),
+                };
+                let style = if i == *selected {
+                    t.highlight()
+                } else {
+                    t.fg(t.text)
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(" {:<24} {who}", app.team_name(team)),
+                    style,
+                )));
+            }
+            (s.get("help_stand_in").to_string(), lines)
+        }
         Dialog::ConfirmQuit => (
             s.get("help_quit").to_string(),
             vec![Line::from(s.get("quit_confirm"))],

@@ -6,6 +6,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::session::table::Seat;
 use crate::time;
 
 use super::super::app::App;
@@ -21,25 +22,42 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let sep = || Span::styled(" │ ", t.fg(t.dim));
     // Most important first, so a narrow terminal cuts the least useful.
-    let mut spans = vec![
-        Span::styled(
-            format!(
-                " {}",
-                s.fmt(
-                    "turn",
-                    &[("n", &turn.to_string()), ("m", &sc.turn_limit.to_string())]
-                )
-            ),
-            t.fg(t.accent).add_modifier(Modifier::BOLD),
+    let mut spans = vec![Span::styled(
+        format!(
+            " {}",
+            s.fmt(
+                "turn",
+                &[("n", &turn.to_string()), ("m", &sc.turn_limit.to_string())]
+            )
         ),
-        sep(),
-        Span::raw(s.fmt("playing", &[("team", &who)])),
-        sep(),
-        Span::styled(
-            s.fmt("alert", &[("n", &public.alert_level.to_string())]),
+        t.fg(t.accent).add_modifier(Modifier::BOLD),
+    )];
+    if let Some(clock) = app.clock_text() {
+        spans.push(sep());
+        spans.push(Span::styled(
+            clock,
+            t.fg(t.warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+    // A served facilitator plays no team.
+    if app.seat() != Some(Seat::Facilitator) {
+        spans.push(sep());
+        spans.push(Span::raw(s.fmt("playing", &[("team", &who)])));
+    }
+    // On a served screen, who the turn waits for: the other teams are elsewhere.
+    let deciding = app.deciding_names();
+    if app.seat().is_some() && !deciding.is_empty() {
+        spans.push(sep());
+        spans.push(Span::styled(
+            s.fmt("deciding", &[("teams", &deciding.join(", "))]),
             t.fg(t.warn),
-        ),
-    ];
+        ));
+    }
+    spans.push(sep());
+    spans.push(Span::styled(
+        s.fmt("alert", &[("n", &public.alert_level.to_string())]),
+        t.fg(t.warn),
+    ));
     if app.facilitator() {
         spans.push(sep());
         spans.push(Span::styled(

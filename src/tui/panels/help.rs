@@ -30,6 +30,7 @@ const GENERAL: Group = &[
     (&["detail_up", "detail_down"], "help_detail"),
     (&["facilitator"], "help_fac"),
     (&["projector"], "help_projector"),
+    (&["language"], "help_language"),
     (&["help"], "help_help"),
     (&["quit"], "help_quit"),
 ];
@@ -50,6 +51,7 @@ const FACILITATOR: Group = &[
     (&["branches"], "help_branches"),
     (&["note"], "help_note"),
     (&["msel"], "help_msel"),
+    (&["stand_in"], "help_stand_in"),
 ];
 
 /// The groups of keys that work in the app's current mode, each with its

@@ -28,7 +28,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let turn = public.turn.min(sc.turn_limit.max(1));
     let when = time::format_minute(time::turn_start(sc.start_minute, sc.turn_minutes, turn));
     let [top, middle, bottom] = Layout::vertical([
-        Constraint::Length(5),
+        // One more line while a turn timer runs.
+        Constraint::Length(5 + u16::from(app.turn_clock.is_some())),
         Constraint::Min(4),
         Constraint::Length(8),
     ])
@@ -66,6 +67,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.fg(t.text).add_modifier(Modifier::BOLD),
         )),
     ];
+    if let Some(clock) = app.clock_text() {
+        head.push(Line::from(Span::styled(
+            clock,
+            t.fg(t.warn).add_modifier(Modifier::BOLD),
+        )));
+    }
     if !deciding.is_empty() && !public.ended {
         head.push(Line::from(Span::styled(
             s.fmt("projector_deciding", &[("teams", &deciding.join(", "))]),

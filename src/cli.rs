@@ -84,6 +84,9 @@ pub enum Command {
         #[command(flatten)]
         limits: Limits,
     },
+    /// Serve one session over SSH: each seat (a team, the facilitator, the
+    /// observer's projector) at its own terminal. See docs/multiseat.md.
+    Serve(Box<ServeArgs>),
     /// Run a scenario headless with computer-played teams.
     Run {
         /// A built-in scenario id or a path to a scenario file.
@@ -244,6 +247,108 @@ pub struct SweepArgs {
     pub limits: Limits,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// A built-in scenario id or a path to a scenario file (not with --resume).
+    scenario: Option<String>,
+    /// Address and port to listen on; beyond loopback only when asked.
+    #[arg(long, default_value = crate::serve::DEFAULT_LISTEN)]
+    listen: std::net::SocketAddr,
+    /// Who may sit at a seat: SEAT=PUBKEY_FILE (authorized_keys format; repeat
+    /// for several keys). Seats: the team ids, facilitator, observer.
+    #[arg(long = "seat", value_name = "SEAT=PUBKEY_FILE")]
+    seats: Vec<String>,
+    /// Make a random passphrase for every seat without a key, write them
+    /// here (mode 0600) and print them on this console.
+    #[arg(long, value_name = "FILE")]
+    passphrases: Option<PathBuf>,
+    /// The server's host key, made on first use (default: the user's state directory).
+    #[arg(long, value_name = "FILE")]
+    host_key: Option<PathBuf>,
+    /// Seed; from the clock if left out (kept in the log).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Language for seats whose ssh client sends no LANG.
+    #[arg(long, value_parser = ["en", "ja"])]
+    lang: Option<String>,
+    /// Who plays a team: ID=human or ID=POLICY (idle, random, doctrine). Default human.
+    #[arg(long = "team", value_name = "ID=human|POLICY")]
+    teams: Vec<String>,
+    /// Save the session log here after every turn (default: the user's state directory).
+    #[arg(long)]
+    autosave: Option<PathBuf>,
+    /// Continue a saved session log, served or played.
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// Change a scenario value: PATH=VALUE (see `kizuna params`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+    /// Resolve each turn after this long, ready or not: 90s, 5m, 1h30m.
+    #[arg(long, value_parser = parse_duration)]
+    turn_timer: Option<std::time::Duration>,
+    /// Most connections open at once, signed in or not.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    max_connections: u32,
+    /// Disconnect a seat that types nothing this long (observers excepted); 0 never.
+    #[arg(long, default_value = "1h", value_parser = parse_duration_or_zero)]
+    idle_timeout: std::time::Duration,
+    /// Frames queued for a slow client before frames are skipped for it.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    frames_queued: u32,
+    /// Failed sign-ins per address per minute before the address is refused.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    auth_failures: u32,
+    /// Largest log `--resume` reads, in bytes.
+    #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
+    max_log_bytes: u64,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+/// `90s`, `5m`, `1h30m`, or a number of seconds; more than zero.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let d = parse_duration_or_zero(text)?;
+    if d.is_zero() {
+        return Err("a duration longer than zero, such as 90s or 5m".into());
+    }
+    Ok(d)
+}
+
+fn parse_duration_or_zero(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("'{text}' is not a duration: write 90s, 5m, 1h30m or a number of seconds");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(secs));
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(bad()),
+        };
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+    }
+    if !number.is_empty() || total > 7 * 24 * 3600 {
+        return Err(bad());
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
 /// Input limits, applied before parsing.
 #[derive(Args, Debug, Clone)]
 pub struct Limits {
@@ -311,6 +416,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             max_log_bytes,
             &limits.options(),
         ),
+        Command::Serve(args) => serve(*args),
         Command::Run {
             scenario,
             seed,
@@ -388,6 +494,87 @@ pub fn main_with(cli: Cli) -> ExitCode {
                 Err(e) => fail(&format!("cannot write the scenario: {e}")),
             }
         }
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    if !args.sets.is_empty() && args.resume.is_some() {
+        return fail(
+            "--set cannot be used with --resume: the log keeps the parameters it was played with",
+        );
+    }
+    if args.scenario.is_some() && args.resume.is_some() {
+        return fail("give a scenario or --resume LOG, not both");
+    }
+    let teams = match parse_teams(&args.teams, true) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let mut seat_keys = Vec::new();
+    for s in &args.seats {
+        match s.split_once('=') {
+            Some((seat, file)) if !seat.is_empty() && !file.is_empty() => {
+                seat_keys.push((seat.to_string(), PathBuf::from(file)))
+            }
+            _ => {
+                return fail(&format!(
+                    "--seat {s}: write SEAT=PUBKEY_FILE, as jp=alice.pub"
+                ));
+            }
+        }
+    }
+    let limits = crate::serve::ServeLimits {
+        max_connections: args.max_connections as usize,
+        idle_timeout: (!args.idle_timeout.is_zero()).then_some(args.idle_timeout),
+        frames_queued: args.frames_queued as usize,
+        auth_failures: args.auth_failures,
+    };
+    let options = crate::serve::ServeOptions {
+        scenario: args.scenario,
+        listen: args.listen,
+        seat_keys,
+        passphrases: args.passphrases,
+        host_key: args.host_key,
+        lang: args.lang.as_deref().map(|l| {
+            if l == "ja" {
+                tui::i18n::Lang::Ja
+            } else {
+                tui::i18n::Lang::En
+            }
+        }),
+        turn_timer: args.turn_timer,
+        limits,
+        start: crate::startup::StartOptions {
+            seed: args.seed,
+            teams,
+            autosave: args.autosave,
+            resume: args.resume,
+            parameters: args.sets,
+            load: args.limits.options(),
+            max_log_bytes: Some(args.max_log_bytes),
+        },
+    };
+    let prepared = match crate::serve::prepare(&options) {
+        Ok(p) => p,
+        Err(crate::startup::StartError::Diagnostic { context, error }) => {
+            eprintln!("error: {context}");
+            return report_scenario_error(error);
+        }
+        Err(crate::startup::StartError::Refused(why)) => return fail(&why),
+    };
+    for line in &prepared.banner {
+        println!("{line}");
+    }
+    let autosave = prepared.autosave.clone();
+    let stop = tui::signal_flag();
+    match crate::serve::run(prepared, options.limits.max_connections, stop) {
+        Ok(()) => {
+            if let Some(path) = autosave {
+                println!("Saved: {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 

@@ -4,7 +4,7 @@
 //! ECS world), `perspective` (what one team may know), `policy` (computer
 //! players), `session` (the table of seats, owned views, turn loop, log,
 //! replay), `startup` and `store` (files), then the front ends: `tui`,
-//! `cli`, `sweep`, `report`. See `docs/architecture.md`.
+//! `serve` (seats over SSH), `cli`, `sweep`, `report`. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -12,6 +12,7 @@ pub mod perspective;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod session;
 pub mod sim;
 pub mod startup;

@@ -120,13 +120,19 @@ pub fn autosave_path(opts: &StartOptions, session: &Session) -> Option<PathBuf> 
 /// The default autosave file: `$XDG_STATE_HOME/kizuna/` or
 /// `~/.local/state/kizuna/`, named by scenario and seed.
 pub fn default_autosave(scenario: &str, seed: u64) -> Option<PathBuf> {
+    Some(state_dir()?.join(format!("{scenario}-{seed}.ron")))
+}
+
+/// `$XDG_STATE_HOME/kizuna/` or `~/.local/state/kizuna/`: autosaves and
+/// the server's host key.
+pub fn state_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state"))
         })?;
-    Some(base.join("kizuna").join(format!("{scenario}-{seed}.ron")))
+    Some(base.join("kizuna"))
 }
 
 fn clock_seed() -> u64 {

@@ -109,7 +109,7 @@ impl Drop for TerminalGuard {
 /// Set by SIGTERM, SIGHUP or SIGINT (which arrives only outside raw mode;
 /// in it Ctrl-C is a key); the loop then saves and leaves. A second signal
 /// ends the process at once, in case the first is not heeded.
-fn signal_flag() -> Arc<AtomicBool> {
+pub fn signal_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGTERM,

@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::app::{App, Dialog};
 use super::block;
 use super::help::centered;
+use crate::session::table::Seat;
 use crate::sim::overrides::Change;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
@@ -76,6 +77,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         Dialog::TurnStart { team, scroll } => {
             super::turn_start::draw_turn_start(frame, area, app, *team, *scroll);
             return;
+        }
+        Dialog::ConfirmEndTurn if app.seat() == Some(Seat::Facilitator) => {
+            let waiting = app.deciding_names().join(", ");
+            (
+                s.get("confirm_force_title").to_string(),
+                vec![
+                    Line::from(s.fmt("confirm_force", &[("teams", &waiting)])),
+                    Line::from(Span::styled(s.get("confirm_yes_no"), t.fg(t.dim))),
+                ],
+            )
         }
         Dialog::ConfirmEndTurn => {
             let queued = app.team_view().queued.len();

@@ -1,0 +1,463 @@
+//! The room: one table and a screen per connected seat, on one thread.
+//! Connections hand it what their people type and it hands back frames;
+//! it knows nothing of SSH, so all of it runs in tests without a socket.
+//!
+//! Each screen is the local terminal UI's `App` bound to its seat and
+//! drawn into its own ratatui terminal the size of the client's window.
+//! A command from one screen is passed on to every other as notices,
+//! each screen wording only what its seat may know. The room also runs
+//! the turn timer and saves the log after every turn.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use tokio::sync::mpsc::Sender;
+use tokio::sync::mpsc::error::TrySendError;
+
+use crate::session::Session;
+use crate::session::i18n::Lang;
+use crate::session::table::{Command, Notice, Seat, Table};
+use crate::tui::app::{App, SharedTable};
+use crate::tui::i18n::Strings;
+use crate::tui::theme::Theme;
+
+use super::input::KeyDecoder;
+
+/// A connection's number, unique for the server's life.
+pub type ConnId = u64;
+
+/// What connections tell the room.
+#[derive(Debug)]
+pub enum RoomEvent {
+    /// A signed-in seat opened its terminal.
+    Join {
+        conn: ConnId,
+        seat: Seat,
+        /// From the client's `LANG`, if it sent one.
+        lang: Option<Lang>,
+        width: u16,
+        height: u16,
+        /// Frames for the client; bounded, so a slow client skips frames
+        /// instead of holding the room up.
+        out: Sender<Vec<u8>>,
+    },
+    Input {
+        conn: ConnId,
+        bytes: Vec<u8>,
+    },
+    Resize {
+        conn: ConnId,
+        width: u16,
+        height: u16,
+    },
+    Leave {
+        conn: ConnId,
+    },
+    /// The server is stopping: save and return.
+    Stop,
+}
+
+/// How the room runs.
+#[derive(Debug, Clone)]
+pub struct RoomConfig {
+    pub autosave: Option<PathBuf>,
+    /// For seats whose client sends no `LANG`.
+    pub lang: Lang,
+    pub theme: Theme,
+    /// The turn resolves when this runs out, ready or not.
+    pub turn_timer: Option<Duration>,
+    /// A seat that types nothing for this long is disconnected (observers,
+    /// who never type, excepted).
+    pub idle_timeout: Option<Duration>,
+}
+
+/// Bytes a terminal backend writes, collected into one frame; the screen
+/// keeps a second handle to take each frame from.
+#[derive(Debug, Default, Clone)]
+pub struct FrameSink(Rc<RefCell<Vec<u8>>>);
+
+impl FrameSink {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+impl Write for FrameSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a closed screen leaves behind on the client's terminal.
+pub fn goodbye() -> Vec<u8> {
+    let mut sink = FrameSink::default();
+    let _ = execute!(sink, LeaveAlternateScreen, Show);
+    sink.take()
+}
+
+struct Screen {
+    seat: Seat,
+    app: App,
+    terminal: Terminal<CrosstermBackend<FrameSink>>,
+    frames: FrameSink,
+    keys: KeyDecoder,
+    out: Sender<Vec<u8>>,
+    /// A frame was skipped: the next one repaints everything.
+    stale: bool,
+    dirty: bool,
+    last_input: Instant,
+}
+
+impl Screen {
+    /// Draws the screen and queues the frame; a full queue skips it.
+    fn draw(&mut self) {
+        let area = Rect::new(0, 0, self.app.size.width, self.app.size.height);
+        if self.stale {
+            // Forget what the client was shown: the frame after a skipped
+            // one must paint every cell.
+            let _ = self.terminal.resize(area);
+        }
+        if self
+            .terminal
+            .draw(|f| crate::tui::draw::draw(f, &self.app))
+            .is_err()
+        {
+            return;
+        }
+        let frame = self.frames.take();
+        self.dirty = false;
+        if frame.is_empty() {
+            return;
+        }
+        self.stale = match self.out.try_send(frame) {
+            Ok(()) => false,
+            Err(TrySendError::Full(_)) => true,
+            // The connection is gone; its Leave is on the way.
+            Err(TrySendError::Closed(_)) => false,
+        };
+        // Try again on the next pass, when the client may have caught up.
+        self.dirty = self.stale;
+    }
+}
+
+/// Keeps time for the turn timer: the time left, which restarts whenever
+/// the turn changes and stands still while the session is paused.
+struct TurnTimer {
+    length: Duration,
+    left: Duration,
+    /// The chain value the timer started on: a new turn, a rewind or a
+    /// branch switch changes it.
+    turn_chain: u64,
+    last_tick: Instant,
+}
+
+pub struct Room {
+    table: SharedTable,
+    config: RoomConfig,
+    screens: BTreeMap<ConnId, Screen>,
+    timer: Option<TurnTimer>,
+    /// Lines for the facilitator's console.
+    console: Box<dyn FnMut(String)>,
+}
+
+impl Room {
+    pub fn new(session: Session, config: RoomConfig, console: Box<dyn FnMut(String)>) -> Room {
+        let table = Rc::new(RefCell::new(Table::new(session)));
+        let now = Instant::now();
+        let timer = config.turn_timer.map(|length| TurnTimer {
+            length,
+            left: length,
+            turn_chain: table.borrow().session().chain_hash(),
+            last_tick: now,
+        });
+        Room {
+            table,
+            config,
+            screens: BTreeMap::new(),
+            timer,
+            console,
+        }
+    }
+
+    pub fn table(&self) -> std::cell::Ref<'_, Table> {
+        self.table.borrow()
+    }
+
+    /// The seats connected now, by connection.
+    pub fn seats(&self) -> Vec<(ConnId, Seat)> {
+        self.screens.iter().map(|(c, s)| (*c, s.seat)).collect()
+    }
+
+    /// Runs until `Stop` or until every sender is gone, waking at least
+    /// every `tick` for the timer and idle seats.
+    pub fn run(&mut self, events: Receiver<RoomEvent>, tick: Duration) {
+        loop {
+            match events.recv_timeout(tick) {
+                Ok(RoomEvent::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(event) => self.handle(event, Instant::now()),
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            // Take whatever else has arrived before drawing once.
+            while let Ok(event) = events.try_recv() {
+                if matches!(event, RoomEvent::Stop) {
+                    self.save();
+                    return;
+                }
+                self.handle(event, Instant::now());
+            }
+            self.tick(Instant::now());
+            self.draw();
+        }
+        self.save();
+    }
+
+    /// Closes every screen: each connection sends its last frames, puts
+    /// the client's terminal back and closes.
+    pub fn close_all(&mut self) {
+        let conns: Vec<ConnId> = self.screens.keys().copied().collect();
+        for conn in conns {
+            self.close(conn, "was disconnected: the server is stopping");
+        }
+    }
+
+    pub fn handle(&mut self, event: RoomEvent, now: Instant) {
+        match event {
+            RoomEvent::Join {
+                conn,
+                seat,
+                lang,
+                width,
+                height,
+                out,
+            } => self.join(conn, seat, lang, width, height, out, now),
+            RoomEvent::Input { conn, bytes } => self.input(conn, &bytes, now),
+            RoomEvent::Resize {
+                conn,
+                width,
+                height,
+            } => {
+                if let Some(s) = self.screens.get_mut(&conn) {
+                    let area = Rect::new(0, 0, width, height);
+                    s.app.size = area;
+                    let _ = s.terminal.resize(area);
+                    s.dirty = true;
+                }
+            }
+            RoomEvent::Leave { conn } => {
+                if let Some(s) = self.screens.remove(&conn) {
+                    let name = self.seat_name(s.seat);
+                    (self.console)(format!("{name} left (connection {conn})"));
+                }
+            }
+            RoomEvent::Stop => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn join(
+        &mut self,
+        conn: ConnId,
+        seat: Seat,
+        lang: Option<Lang>,
+        width: u16,
+        height: u16,
+        out: Sender<Vec<u8>>,
+        now: Instant,
+    ) {
+        let strings = Strings::new(lang.unwrap_or(self.config.lang));
+        let mut app = App::at(
+            Rc::clone(&self.table),
+            Some(seat),
+            strings,
+            self.config.theme,
+        );
+        app.autosave = self.config.autosave.clone();
+        app.size = Rect::new(0, 0, width, height);
+        app.turn_clock = self.timer.as_ref().map(|t| t.left);
+        app.begin(false);
+        let mut sink = FrameSink::default();
+        let _ = execute!(sink, EnterAlternateScreen, Hide);
+        let frames = sink.clone();
+        let Ok(terminal) = Terminal::with_options(
+            CrosstermBackend::new(sink),
+            TerminalOptions {
+                viewport: Viewport::Fixed(app.size),
+            },
+        ) else {
+            return;
+        };
+        let name = self.seat_name(seat);
+        (self.console)(format!("{name} joined (connection {conn})"));
+        self.screens.insert(
+            conn,
+            Screen {
+                seat,
+                app,
+                terminal,
+                frames,
+                keys: KeyDecoder::default(),
+                out,
+                stale: false,
+                dirty: true,
+                last_input: now,
+            },
+        );
+    }
+
+    fn input(&mut self, conn: ConnId, bytes: &[u8], now: Instant) {
+        let Some(screen) = self.screens.get_mut(&conn) else {
+            return;
+        };
+        screen.last_input = now;
+        screen.dirty = true;
+        for key in screen.keys.feed(bytes) {
+            screen.app.on_key(key);
+        }
+        let notices = std::mem::take(&mut screen.app.outbox);
+        let quit = screen.app.quit;
+        if !notices.is_empty() {
+            self.pass_on(Some(conn), &notices);
+        }
+        if quit {
+            self.close(conn, "left");
+        }
+    }
+
+    /// Tells every screen but the sender's what a command changed.
+    fn pass_on(&mut self, from: Option<ConnId>, notices: &[Notice]) {
+        for (c, s) in self.screens.iter_mut() {
+            if Some(*c) != from {
+                s.app.observe(notices);
+            }
+            s.dirty = true;
+        }
+        for n in notices {
+            let line = match n {
+                Notice::Resolved { turn } => format!("turn {turn} resolved"),
+                Notice::Rewound { to, reason } => format!("rewound to turn {to}: {reason}"),
+                Notice::BranchSwitched { branch, .. } => format!("switched to branch {branch}"),
+                Notice::StandIn { team, policy } => {
+                    let name = self.seat_name(Seat::Team(*team));
+                    match policy {
+                        Some(p) => format!("{p} stands in for {name}"),
+                        None => format!("{name} decides for itself again"),
+                    }
+                }
+                _ => continue,
+            };
+            (self.console)(line);
+        }
+    }
+
+    /// Ends a connection from the room's side: its frames stop, and the
+    /// connection closes once the last one is sent.
+    fn close(&mut self, conn: ConnId, why: &str) {
+        if let Some(s) = self.screens.remove(&conn) {
+            let name = self.seat_name(s.seat);
+            (self.console)(format!("{name} {why} (connection {conn})"));
+        }
+    }
+
+    /// The timer and idle seats.
+    pub fn tick(&mut self, now: Instant) {
+        if let Some(limit) = self.config.idle_timeout {
+            let idle: Vec<ConnId> = self
+                .screens
+                .iter()
+                .filter(|(_, s)| {
+                    s.seat != Seat::Observer && now.duration_since(s.last_input) >= limit
+                })
+                .map(|(c, _)| *c)
+                .collect();
+            for conn in idle {
+                self.close(conn, "was idle too long and was disconnected");
+            }
+        }
+        let Some(timer) = &mut self.timer else {
+            return;
+        };
+        let (chain, paused, ended) = {
+            let table = self.table.borrow();
+            (
+                table.session().chain_hash(),
+                table.paused(),
+                table.session().ended(),
+            )
+        };
+        let elapsed = now.saturating_duration_since(timer.last_tick);
+        timer.last_tick = now;
+        if chain != timer.turn_chain {
+            timer.turn_chain = chain;
+            timer.left = timer.length;
+        } else if !paused && !ended {
+            timer.left = timer.left.saturating_sub(elapsed);
+        }
+        let shown = (!ended).then_some(timer.left);
+        let expired = timer.left.is_zero() && !paused && !ended;
+        for s in self.screens.values_mut() {
+            // Redraw when the shown second changes.
+            if s.app.turn_clock.map(|d| d.as_secs()) != shown.map(|d| d.as_secs()) {
+                s.dirty = true;
+            }
+            s.app.turn_clock = shown;
+        }
+        if expired {
+            self.resolve_now("the turn timer ran out");
+        }
+    }
+
+    /// Resolves the turn from the room itself (the timer), as the
+    /// facilitator would, and saves.
+    fn resolve_now(&mut self, why: &str) {
+        let result = self
+            .table
+            .borrow_mut()
+            .command(Seat::Facilitator, Command::ResolveNow);
+        match result {
+            Ok(notices) => {
+                (self.console)(why.to_string());
+                self.pass_on(None, &notices);
+                self.save();
+            }
+            Err(e) => (self.console)(format!("{why}, but the turn was not resolved: {e}")),
+        }
+    }
+
+    fn save(&mut self) {
+        let Some(path) = &self.config.autosave else {
+            return;
+        };
+        let result = crate::store::write_log(path, self.table.borrow().session().log());
+        if let Err(e) = result {
+            (self.console)(format!("cannot save {}: {e}", path.display()));
+        }
+    }
+
+    /// Draws every screen that changed.
+    pub fn draw(&mut self) {
+        for s in self.screens.values_mut() {
+            if s.dirty {
+                s.draw();
+            }
+        }
+    }
+
+    fn seat_name(&self, seat: Seat) -> String {
+        super::access::seat_name(self.table.borrow().scenario(), seat)
+    }
+}

@@ -563,14 +563,14 @@ fn serve(args: ServeArgs) -> ExitCode {
         Err(crate::startup::StartError::Refused(why)) => return fail(&why),
     };
     for line in &prepared.banner {
-        println!("{line}");
+        crate::serve::say(line);
     }
     let autosave = prepared.autosave.clone();
     let stop = tui::signal_flag();
     match crate::serve::run(prepared, options.limits.max_connections, stop) {
         Ok(()) => {
             if let Some(path) = autosave {
-                println!("Saved: {}", path.display());
+                crate::serve::say(&format!("Saved: {}", path.display()));
             }
             ExitCode::SUCCESS
         }

@@ -76,6 +76,13 @@ pub struct ServeOptions {
     pub start: StartOptions,
 }
 
+/// A line on the facilitator's console. A console that has gone away
+/// (a closed pipe, a closed terminal) loses the line, not the server.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
 /// The default address: loopback only; reaching beyond is asked for.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:2222";
 
@@ -237,7 +244,7 @@ pub fn prepare(opts: &ServeOptions) -> Result<Prepared, StartError> {
             turn_timer: opts.turn_timer,
             idle_timeout: opts.limits.idle_timeout,
         },
-        Box::new(|line| println!("{line}")),
+        Box::new(|line| say(&line)),
     );
     Ok(Prepared {
         room,
@@ -315,7 +322,9 @@ async fn accept(
             continue;
         };
         if shared.active.load(Ordering::SeqCst) >= max_connections {
-            println!("refused {peer}: {max_connections} connections are open (--max-connections)");
+            say(&format!(
+                "refused {peer}: {max_connections} connections are open (--max-connections)"
+            ));
             continue;
         }
         if !shared

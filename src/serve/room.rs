@@ -411,7 +411,8 @@ impl Room {
         let expired = timer.left.is_zero() && !paused && !ended;
         for s in self.screens.values_mut() {
             // Redraw when the shown second changes.
-            if s.app.turn_clock.map(|d| d.as_secs()) != shown.map(|d| d.as_secs()) {
+            let second = |d: Duration| d.as_millis().div_ceil(1000);
+            if s.app.turn_clock.map(second) != shown.map(second) {
                 s.dirty = true;
             }
             s.app.turn_clock = shown;
@@ -459,5 +460,187 @@ impl Room {
 
     fn seat_name(&self, seat: Seat) -> String {
         super::access::seat_name(self.table.borrow().scenario(), seat)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::{LoadOptions, load_builtin};
+    use crate::session::Controller;
+    use tokio::sync::mpsc::{Receiver as FrameReceiver, channel};
+
+    fn room(turn_timer: Option<Duration>, idle_timeout: Option<Duration>) -> Room {
+        let loaded = load_builtin("tutorial", &LoadOptions::default()).expect("tutorial");
+        let controllers =
+            Session::controllers_for(&loaded.scenario, &[], Controller::Human).expect("teams");
+        let session = Session::new(&loaded, 7, controllers, true);
+        Room::new(
+            session,
+            RoomConfig {
+                autosave: None,
+                lang: Lang::En,
+                theme: Theme::named("default"),
+                turn_timer,
+                idle_timeout,
+            },
+            Box::new(|_| {}),
+        )
+    }
+
+    /// A client: the frames it was sent, read into a screen of text.
+    struct Client {
+        frames: FrameReceiver<Vec<u8>>,
+        screen: vt100::Parser,
+    }
+
+    impl Client {
+        fn read(&mut self) -> String {
+            while let Ok(frame) = self.frames.try_recv() {
+                self.screen.process(&frame);
+            }
+            self.screen.screen().contents()
+        }
+    }
+
+    fn join(room: &mut Room, conn: ConnId, seat: Seat, lang: Option<Lang>, queue: usize) -> Client {
+        let (out, frames) = channel(queue);
+        room.handle(
+            RoomEvent::Join {
+                conn,
+                seat,
+                lang,
+                width: 120,
+                height: 40,
+                out,
+            },
+            Instant::now(),
+        );
+        room.draw();
+        Client {
+            frames,
+            screen: vt100::Parser::new(
+                std::num::NonZeroU16::MIN.saturating_add(39),
+                std::num::NonZeroU16::MIN.saturating_add(119),
+                0,
+            ),
+        }
+    }
+
+    fn keys(room: &mut Room, conn: ConnId, bytes: &[u8]) {
+        room.handle(
+            RoomEvent::Input {
+                conn,
+                bytes: bytes.to_vec(),
+            },
+            Instant::now(),
+        );
+        room.draw();
+    }
+
+    #[test]
+    fn each_seat_is_drawn_in_its_own_language_and_the_turn_reaches_every_screen() {
+        let mut room = room(None, None);
+        let mut jp = join(&mut room, 1, Seat::Team(0), Some(Lang::Ja), 64);
+        let mut us = join(&mut room, 2, Seat::Team(1), None, 64);
+        let mut wall = join(&mut room, 3, Seat::Observer, None, 64);
+        assert!(jp.read().contains("ターン 1/12"), "{}", jp.read());
+        assert!(us.read().contains("Turn 1/12"));
+        assert!(wall.read().contains("Turn 1/12"));
+        // Each team closes its briefing and ends its turn.
+        keys(&mut room, 1, b"\re");
+        keys(&mut room, 1, b"y");
+        assert!(
+            us.read().contains("Deciding: United States"),
+            "{}",
+            us.read()
+        );
+        keys(&mut room, 2, b"\rey");
+        assert_eq!(room.table().session().turn(), 2);
+        assert!(jp.read().contains("ターン 2/12"));
+        assert!(us.read().contains("Turn 2/12"));
+        assert!(wall.read().contains("Turn 2/12"));
+        // L switches one screen's language only.
+        keys(&mut room, 3, b"L");
+        assert!(wall.read().contains("ターン 2/12"));
+        assert!(us.read().contains("Turn 2/12"));
+    }
+
+    #[test]
+    fn a_client_that_reads_nothing_skips_frames_and_never_holds_up_the_others() {
+        let mut room = room(None, None);
+        // A queue of one frame that nobody drains.
+        let mut stuck = join(&mut room, 1, Seat::Observer, None, 1);
+        let mut jp = join(&mut room, 2, Seat::Team(0), None, 64);
+        let mut us = join(&mut room, 3, Seat::Team(1), None, 64);
+        for turn in 2..=4 {
+            keys(&mut room, 2, b"\rey");
+            keys(&mut room, 3, b"\rey");
+            assert_eq!(room.table().session().turn(), turn);
+            assert!(jp.read().contains(&format!("Turn {turn}/12")));
+            assert!(us.read().contains(&format!("Turn {turn}/12")));
+        }
+        // The slow client has its first frame; once it reads, it is
+        // repainted whole with the latest turn.
+        assert!(stuck.read().contains("Turn 1/12"));
+        room.draw();
+        let caught_up = stuck.read();
+        assert!(caught_up.contains("Turn 4/12"), "{caught_up}");
+        assert!(!caught_up.contains("Turn 1/12"));
+    }
+
+    #[test]
+    fn the_turn_timer_resolves_the_turn_stands_still_when_paused_and_shows_everywhere() {
+        let mut room = room(Some(Duration::from_secs(90)), None);
+        let mut jp = join(&mut room, 1, Seat::Team(0), None, 64);
+        let mut fac = join(&mut room, 2, Seat::Facilitator, None, 64);
+        let t0 = Instant::now();
+        room.tick(t0);
+        room.tick(t0 + Duration::from_secs(30));
+        room.draw();
+        assert!(jp.read().contains("⏱ 1:00"), "{}", jp.read());
+        assert!(fac.read().contains("⏱ 1:00"));
+        // Paused, the clock stands still.
+        keys(&mut room, 2, b"p");
+        room.tick(t0 + Duration::from_secs(200));
+        assert_eq!(room.table().session().turn(), 1);
+        keys(&mut room, 2, b"p");
+        room.tick(t0 + Duration::from_secs(259));
+        assert_eq!(room.table().session().turn(), 1);
+        room.tick(t0 + Duration::from_secs(261));
+        assert_eq!(room.table().session().turn(), 2, "the timer ran out");
+        room.draw();
+        assert!(jp.read().contains("Turn 2/12"));
+        // A new turn starts a full timer.
+        room.tick(t0 + Duration::from_secs(262));
+        room.draw();
+        assert!(jp.read().contains("⏱ 1:30"), "{}", jp.read());
+        room.tick(t0 + Duration::from_secs(263));
+        room.draw();
+        assert!(jp.read().contains("⏱ 1:29"), "{}", jp.read());
+    }
+
+    #[test]
+    fn an_idle_seat_is_disconnected_but_the_projector_is_not() {
+        let mut room = room(None, Some(Duration::from_secs(600)));
+        let _jp = join(&mut room, 1, Seat::Team(0), None, 64);
+        let _wall = join(&mut room, 2, Seat::Observer, None, 64);
+        let _us = join(&mut room, 3, Seat::Team(1), None, 64);
+        let later = Instant::now() + Duration::from_secs(300);
+        room.handle(
+            RoomEvent::Input {
+                conn: 3,
+                bytes: b"j".to_vec(),
+            },
+            later,
+        );
+        room.tick(Instant::now() + Duration::from_secs(601));
+        assert_eq!(room.seats(), vec![(2, Seat::Observer), (3, Seat::Team(1))]);
+        // Quitting closes the screen, and leaving twice is harmless.
+        keys(&mut room, 3, b"\rqy");
+        assert_eq!(room.seats(), vec![(2, Seat::Observer)]);
+        room.handle(RoomEvent::Leave { conn: 3 }, Instant::now());
+        room.handle(RoomEvent::Leave { conn: 2 }, Instant::now());
+        assert!(room.seats().is_empty());
     }
 }

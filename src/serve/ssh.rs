@@ -20,6 +20,7 @@ use crate::session::table::Seat;
 
 use super::access::{AuthLimiter, Credentials, seat_named};
 use super::room::{ConnId, RoomEvent, goodbye};
+use super::say;
 
 /// Largest terminal served: a bigger window request is cut to this, so a
 /// client cannot make the server allocate a huge screen.
@@ -80,11 +81,11 @@ impl Connection {
     /// A refusal, counted against the address.
     fn refuse(&self, user: &str, how: &str) -> Auth {
         self.shared.limiter.failed(self.ip(), Instant::now());
-        println!(
+        say(&format!(
             "refused {how} sign-in as '{}' ({})",
             printable(user),
             self.who()
-        );
+        ));
         Auth::reject()
     }
 
@@ -150,7 +151,7 @@ impl Handler for Connection {
         match seat_named(&self.shared.scenario, user) {
             Some(seat) if self.shared.credentials.key_fits(seat, key.public_key) => {
                 self.seat = Some(seat);
-                println!("{user} signed in with a key ({})", self.who());
+                say(&format!("{user} signed in with a key ({})", self.who()));
                 Ok(Auth::Accept)
             }
             _ => Ok(self.refuse(user, "key")),
@@ -164,7 +165,10 @@ impl Handler for Connection {
         match seat_named(&self.shared.scenario, user) {
             Some(seat) if self.shared.credentials.passphrase_fits(seat, password) => {
                 self.seat = Some(seat);
-                println!("{user} signed in with a passphrase ({})", self.who());
+                say(&format!(
+                    "{user} signed in with a passphrase ({})",
+                    self.who()
+                ));
                 Ok(Auth::Accept)
             }
             _ => Ok(self.refuse(user, "passphrase")),
@@ -197,7 +201,7 @@ impl Handler for Connection {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        println!("refused port forwarding ({})", self.who());
+        say(&format!("refused port forwarding ({})", self.who()));
         reply
             .reject(ChannelOpenFailure::AdministrativelyProhibited)
             .await;
@@ -210,7 +214,7 @@ impl Handler for Connection {
         _port: &mut u32,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        println!("refused remote port forwarding ({})", self.who());
+        say(&format!("refused remote port forwarding ({})", self.who()));
         Ok(false)
     }
 
@@ -240,10 +244,10 @@ impl Handler for Connection {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        println!(
+        say(&format!(
             "refused a command ({}): only a terminal is served",
             self.who()
-        );
+        ));
         session.channel_failure(channel)
     }
 
@@ -253,11 +257,11 @@ impl Handler for Connection {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        println!(
+        say(&format!(
             "refused the subsystem '{}' ({})",
             printable(name),
             self.who()
-        );
+        ));
         session.channel_failure(channel)
     }
 

@@ -373,7 +373,8 @@ impl App {
 
     /// The turn timer as shown, `⏱ 4:05`, while one runs.
     pub fn clock_text(&self) -> Option<String> {
-        let left = self.turn_clock?.as_secs();
+        // A countdown shows the second it is in, so 0:00 is the end.
+        let left = self.turn_clock?.as_millis().div_ceil(1000);
         Some(self.strings.fmt(
             "turn_clock",
             &[("t", &format!("{}:{:02}", left / 60, left % 60))],

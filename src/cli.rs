@@ -1148,3 +1148,20 @@ fn replay_cmd(path: &std::path::Path, until: Option<u32>, max_bytes: u64) -> Exi
         Err(e) => replay_failed(path, e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        for bad in ["", "0", "5x", "m", "5m3", "99999999999999999999h", "8d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -392,3 +392,138 @@ proptest! {
         render(&mut app, width, height);
     }
 }
+
+/// What a remote seat may send: keys as terminals encode them, halves of
+/// escape sequences and of UTF-8 characters, and raw bytes.
+fn remote_chunk() -> impl Strategy<Value = Vec<u8>> {
+    let keys: Vec<&'static [u8]> = vec![
+        b"\r",
+        b"e",
+        b"y",
+        b"q",
+        b"n",
+        b"i",
+        b"a",
+        b"L",
+        b"p",
+        b"r",
+        b"b",
+        b"4",
+        b"3",
+        b" ",
+        b"\t",
+        b"\x1b",
+        b"\x1b[A",
+        b"\x1b[B",
+        b"\x1b[Z",
+        b"\x1b[5~",
+        b"\x1b[",
+        b"\xe6\x97",
+        b"\xa5",
+        b"\x03",
+        b"\x7f",
+        b"j",
+        b"k",
+        b"f",
+        b"P",
+        b"m",
+        b"?",
+        b"d",
+        b"h",
+    ];
+    prop_oneof![
+        4 => proptest::sample::select(keys).prop_map(<[u8]>::to_vec),
+        1 => proptest::collection::vec(any::<u8>(), 0..64),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum RemoteEvent {
+    Bytes(usize, Vec<u8>),
+    Resize(usize, u16, u16),
+    Leave(usize),
+}
+
+fn remote_event() -> impl Strategy<Value = RemoteEvent> {
+    prop_oneof![
+        12 => (0usize..4, remote_chunk()).prop_map(|(s, b)| RemoteEvent::Bytes(s, b)),
+        1 => (0usize..4, 0u16..300, 0u16..120).prop_map(|(s, w, h)| RemoteEvent::Resize(s, w, h)),
+        1 => (0usize..4).prop_map(RemoteEvent::Leave),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Served seats typing anything at all, resizing to nothing and
+    /// dropping out: the room neither panics nor hangs.
+    #[test]
+    fn bytes_from_remote_seats_never_panic(
+        events in proptest::collection::vec(remote_event(), 0..120),
+        timer in any::<bool>(),
+    ) {
+        use kizuna::serve::room::{Room, RoomConfig, RoomEvent};
+        use kizuna::session::table::Seat;
+        use std::time::{Duration, Instant};
+        let loaded = tutorial();
+        let controllers =
+            Session::controllers_for(&loaded.scenario, &[], Controller::Human).expect("teams");
+        let session = Session::new(loaded, 7, controllers, true);
+        let mut room = Room::new(
+            session,
+            RoomConfig {
+                autosave: None,
+                lang: Lang::En,
+                theme: kizuna::tui::theme::Theme::named("default"),
+                turn_timer: timer.then_some(Duration::from_secs(5)),
+                idle_timeout: Some(Duration::from_secs(60)),
+            },
+            Box::new(|_| {}),
+        );
+        let seats = [Seat::Team(0), Seat::Team(1), Seat::Facilitator, Seat::Observer];
+        let mut receivers = Vec::new();
+        let start = Instant::now();
+        for (conn, seat) in seats.iter().enumerate() {
+            let (out, frames) = tokio::sync::mpsc::channel(4);
+            receivers.push(frames);
+            room.handle(
+                RoomEvent::Join { conn: conn as u64, seat: *seat, lang: None, width: 100, height: 30, out },
+                start,
+            );
+        }
+        for (n, event) in events.into_iter().enumerate() {
+            let now = start + Duration::from_millis(250 * n as u64);
+            match event {
+                RemoteEvent::Bytes(s, bytes) => room.handle(RoomEvent::Input { conn: s as u64, bytes }, now),
+                RemoteEvent::Resize(s, width, height) => {
+                    room.handle(RoomEvent::Resize { conn: s as u64, width, height }, now)
+                }
+                RemoteEvent::Leave(s) => room.handle(RoomEvent::Leave { conn: s as u64 }, now),
+            }
+            room.tick(now);
+            room.draw();
+            for r in &mut receivers {
+                while r.try_recv().is_ok() {}
+            }
+        }
+    }
+
+    /// Printable text typed in any chunks arrives as exactly those keys.
+    #[test]
+    fn typed_text_arrives_whole_however_it_is_split(
+        text in "[ -~あ-んア-ン日本]{0,40}",
+        cut in any::<proptest::sample::Index>(),
+    ) {
+        use kizuna::serve::input::KeyDecoder;
+        let bytes = text.as_bytes();
+        let at = cut.index(bytes.len() + 1);
+        let mut decoder = KeyDecoder::default();
+        let mut keys = decoder.feed(&bytes[..at]);
+        keys.extend(decoder.feed(&bytes[at..]));
+        let typed: String = keys
+            .iter()
+            .filter_map(|k| match k.code { KeyCode::Char(c) => Some(c), _ => None })
+            .collect();
+        prop_assert_eq!(typed, text);
+    }
+}

@@ -92,7 +92,7 @@ const TICK: Duration = Duration::from_millis(250);
 /// A prepared server: everything that can fail has been checked, and the
 /// socket is bound, before anything runs.
 pub struct Prepared {
-    room: Room,
+    pub room: Room,
     listener: std::net::TcpListener,
     config: Arc<Config>,
     shared: Arc<ssh::Shared>,
@@ -343,5 +343,102 @@ async fn accept(
                 let _ = session.await;
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::{LoadOptions, load_builtin};
+    use crate::session::{Controller, Session};
+
+    fn options(dir: &std::path::Path) -> ServeOptions {
+        ServeOptions {
+            scenario: Some("tutorial".into()),
+            listen: "127.0.0.1:0".parse().expect("address"),
+            seat_keys: Vec::new(),
+            passphrases: Some(dir.join("passphrases.txt")),
+            host_key: Some(dir.join("host_key")),
+            lang: None,
+            turn_timer: None,
+            limits: ServeLimits::default(),
+            start: StartOptions {
+                seed: Some(7),
+                autosave: Some(dir.join("served.ron")),
+                ..StartOptions::default()
+            },
+        }
+    }
+
+    fn refusal(opts: &ServeOptions) -> String {
+        match prepare(opts) {
+            Err(StartError::Refused(why)) => why,
+            Err(other) => panic!("a diagnostic, not a refusal: {other}"),
+            Ok(_) => panic!("prepared"),
+        }
+    }
+
+    #[test]
+    fn a_served_session_resumes_from_its_log() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let loaded = load_builtin("tutorial", &LoadOptions::default()).expect("tutorial");
+        let controllers =
+            Session::controllers_for(&loaded.scenario, &[], Controller::Human).expect("teams");
+        let mut session = Session::new(&loaded, 7, controllers, true);
+        for _ in 0..2 {
+            session.play_turn(Vec::new(), Vec::new()).expect("a turn");
+        }
+        let log = dir.path().join("earlier.ron");
+        crate::store::write_log(&log, session.log()).expect("written");
+        let mut opts = options(dir.path());
+        opts.scenario = None;
+        opts.start.autosave = None;
+        opts.start.resume = Some(log.clone());
+        let prepared = prepare(&opts).expect("prepared");
+        assert_eq!(prepared.room.table().session().turn(), 3);
+        assert_eq!(
+            prepared.autosave,
+            Some(log),
+            "a resumed session saves where it was"
+        );
+        assert!(prepared.address.ip().is_loopback());
+        assert!(
+            prepared
+                .banner
+                .iter()
+                .any(|l| l.starts_with("Host key fingerprint: SHA256:"))
+        );
+    }
+
+    #[test]
+    fn a_server_nobody_can_sign_in_to_or_an_unknown_seat_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut opts = options(dir.path());
+        opts.passphrases = None;
+        assert!(refusal(&opts).contains("no seat can sign in"));
+        opts.seat_keys = vec![("navy".into(), dir.path().join("navy.pub"))];
+        let why = refusal(&opts);
+        assert!(
+            why.contains("no such seat; the seats are jp, us, facilitator, observer"),
+            "{why}"
+        );
+        opts.seat_keys = vec![("jp".into(), dir.path().join("missing.pub"))];
+        assert!(refusal(&opts).contains("cannot read the key file"));
+        let mut opts = options(dir.path());
+        opts.scenario = None;
+        assert!(refusal(&opts).contains("needs a scenario"));
+    }
+
+    #[test]
+    fn a_busy_port_is_refused_with_its_address() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let mut opts = options(dir.path());
+        opts.listen = taken.local_addr().expect("address");
+        let why = refusal(&opts);
+        assert!(
+            why.starts_with(&format!("cannot listen on {}", opts.listen)),
+            "{why}"
+        );
     }
 }

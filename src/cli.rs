@@ -56,31 +56,12 @@ pub enum Command {
     Play {
         /// A built-in scenario id or a path to a scenario file.
         scenario: Option<String>,
-        /// Seed; from the clock if left out (printed on exit and kept in the log).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Language; from LANG if left out (ja when it starts with "ja").
-        #[arg(long, value_parser = ["en", "ja"])]
-        lang: Option<String>,
-        /// Who plays a team: ID=human or ID=POLICY (idle, random, doctrine). Default human.
-        #[arg(long = "team", value_name = "ID=human|POLICY")]
-        teams: Vec<String>,
-        /// Save the session log here after every turn (default: the user's state directory).
-        #[arg(long)]
-        autosave: Option<PathBuf>,
-        /// Continue a saved session log (its team assignments are kept).
-        #[arg(long)]
-        resume: Option<PathBuf>,
-        /// Change a scenario value: PATH=VALUE (see `kizuna params`).
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        sets: Vec<String>,
+        #[command(flatten)]
+        session: SessionArgs,
         /// A facilitator-run screen: the facilitator's view opens without
         /// a passphrase (otherwise one is chosen at the start).
         #[arg(long)]
         facilitator: bool,
-        /// Largest log `--resume` reads, in bytes.
-        #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
-        max_log_bytes: u64,
         #[command(flatten)]
         limits: Limits,
     },
@@ -265,24 +246,8 @@ pub struct ServeArgs {
     /// The server's host key, made on first use (default: the user's state directory).
     #[arg(long, value_name = "FILE")]
     host_key: Option<PathBuf>,
-    /// Seed; from the clock if left out (kept in the log).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Language for seats whose ssh client sends no LANG.
-    #[arg(long, value_parser = ["en", "ja"])]
-    lang: Option<String>,
-    /// Who plays a team: ID=human or ID=POLICY (idle, random, doctrine). Default human.
-    #[arg(long = "team", value_name = "ID=human|POLICY")]
-    teams: Vec<String>,
-    /// Save the session log here after every turn (default: the user's state directory).
-    #[arg(long)]
-    autosave: Option<PathBuf>,
-    /// Continue a saved session log, served or played.
-    #[arg(long)]
-    resume: Option<PathBuf>,
-    /// Change a scenario value: PATH=VALUE (see `kizuna params`).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    sets: Vec<String>,
+    #[command(flatten)]
+    session: SessionArgs,
     /// Resolve each turn after this long, ready or not: 90s, 5m, 1h30m.
     #[arg(long, value_parser = parse_duration)]
     turn_timer: Option<std::time::Duration>,
@@ -298,11 +263,66 @@ pub struct ServeArgs {
     /// Failed sign-ins per address per minute before the address is refused.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000))]
     auth_failures: u32,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+/// How a played or served session starts.
+#[derive(Debug, clap::Args)]
+pub struct SessionArgs {
+    /// Seed; from the clock if left out (kept in the log).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Language; without it, a resumed session's own, else the locale's
+    /// (LANG; for `serve`, each ssh client's).
+    #[arg(long, value_parser = ["en", "ja"])]
+    lang: Option<String>,
+    /// Who plays a team: ID=human or ID=POLICY (idle, random, doctrine). Default human.
+    #[arg(long = "team", value_name = "ID=human|POLICY")]
+    teams: Vec<String>,
+    /// Save the session log here after every turn (default: the user's state directory).
+    #[arg(long)]
+    autosave: Option<PathBuf>,
+    /// Continue a saved session log, played or served (its team assignments are kept).
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// Change a scenario value: PATH=VALUE (see `kizuna params`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
     /// Largest log `--resume` reads, in bytes.
     #[arg(long, default_value_t = log::DEFAULT_MAX_LOG_BYTES)]
     max_log_bytes: u64,
-    #[command(flatten)]
-    limits: Limits,
+}
+
+impl SessionArgs {
+    fn lang(&self) -> Option<tui::i18n::Lang> {
+        self.lang.as_deref().map(|l| {
+            if l == "ja" {
+                tui::i18n::Lang::Ja
+            } else {
+                tui::i18n::Lang::En
+            }
+        })
+    }
+
+    /// The start options, or why the flags do not go together.
+    fn start_options(self, load: LoadOptions) -> Result<crate::startup::StartOptions, String> {
+        if !self.sets.is_empty() && self.resume.is_some() {
+            return Err(
+                "--set cannot be used with --resume: the log keeps the parameters it was played with"
+                    .into(),
+            );
+        }
+        Ok(crate::startup::StartOptions {
+            seed: self.seed,
+            teams: parse_teams(&self.teams, true)?,
+            autosave: self.autosave,
+            resume: self.resume,
+            parameters: self.sets,
+            load,
+            max_log_bytes: Some(self.max_log_bytes),
+        })
+    }
 }
 
 /// `90s`, `5m`, `1h30m`, or a number of seconds; more than zero.
@@ -395,27 +415,10 @@ pub fn main_with(cli: Cli) -> ExitCode {
         Command::Check { files, limits } => check(&files, &limits.options()),
         Command::Play {
             scenario,
-            seed,
-            lang,
-            teams,
-            autosave,
-            resume,
-            sets,
+            session,
             facilitator,
-            max_log_bytes,
             limits,
-        } => play(
-            scenario,
-            seed,
-            lang,
-            &teams,
-            autosave,
-            resume,
-            sets,
-            facilitator,
-            max_log_bytes,
-            &limits.options(),
-        ),
+        } => play(scenario, session, facilitator, &limits.options()),
         Command::Serve(args) => serve(*args),
         Command::Run {
             scenario,
@@ -498,16 +501,12 @@ pub fn main_with(cli: Cli) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    if !args.sets.is_empty() && args.resume.is_some() {
-        return fail(
-            "--set cannot be used with --resume: the log keeps the parameters it was played with",
-        );
-    }
-    if args.scenario.is_some() && args.resume.is_some() {
+    if args.scenario.is_some() && args.session.resume.is_some() {
         return fail("give a scenario or --resume LOG, not both");
     }
-    let teams = match parse_teams(&args.teams, true) {
-        Ok(t) => t,
+    let lang = args.session.lang();
+    let start = match args.session.start_options(args.limits.options()) {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
     let mut seat_keys = Vec::new();
@@ -535,24 +534,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         seat_keys,
         passphrases: args.passphrases,
         host_key: args.host_key,
-        lang: args.lang.as_deref().map(|l| {
-            if l == "ja" {
-                tui::i18n::Lang::Ja
-            } else {
-                tui::i18n::Lang::En
-            }
-        }),
+        lang,
         turn_timer: args.turn_timer,
         limits,
-        start: crate::startup::StartOptions {
-            seed: args.seed,
-            teams,
-            autosave: args.autosave,
-            resume: args.resume,
-            parameters: args.sets,
-            load: args.limits.options(),
-            max_log_bytes: Some(args.max_log_bytes),
-        },
+        start,
     };
     let prepared = match crate::serve::prepare(&options) {
         Ok(p) => p,
@@ -664,54 +649,28 @@ fn parse_teams(teams: &[String], human_allowed: bool) -> Result<Vec<(String, Con
 #[allow(clippy::too_many_arguments)]
 fn play(
     scenario: Option<String>,
-    seed: Option<u64>,
-    lang: Option<String>,
-    teams: &[String],
-    autosave: Option<PathBuf>,
-    resume: Option<PathBuf>,
-    sets: Vec<String>,
+    session: SessionArgs,
     facilitator: bool,
-    max_log_bytes: u64,
     opts: &LoadOptions,
 ) -> ExitCode {
-    if !sets.is_empty() && resume.is_some() {
-        return fail(
-            "--set cannot be used with --resume: the log keeps the parameters it was played with",
-        );
-    }
+    let lang = session.lang();
+    let start = match session.start_options(opts.clone()) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     // Parameters are checked before the terminal changes, so their
     // diagnostics print plainly.
     if let Some(id) = &scenario
-        && !sets.is_empty()
-        && let Err(e) = load_with_parameters(id, &sets, opts)
+        && !start.parameters.is_empty()
+        && let Err(e) = load_with_parameters(id, &start.parameters, opts)
     {
         return report_scenario_error(e);
     }
-    // Without --lang, a resumed session keeps its own language.
-    let lang = lang.as_deref().map(|l| {
-        if l == "ja" {
-            tui::i18n::Lang::Ja
-        } else {
-            tui::i18n::Lang::En
-        }
-    });
-    let teams = match parse_teams(teams, true) {
-        Ok(t) => t,
-        Err(e) => return fail(&e),
-    };
     let options = tui::PlayOptions {
         scenario,
         lang,
         facilitator,
-        start: crate::startup::StartOptions {
-            seed,
-            teams,
-            autosave,
-            resume,
-            parameters: sets,
-            load: opts.clone(),
-            max_log_bytes: Some(max_log_bytes),
-        },
+        start,
     };
     match tui::play(options) {
         Ok(end) => {

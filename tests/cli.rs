@@ -440,3 +440,41 @@ fn run_words_events_with_the_narrator() {
     let first = stdout.lines().next().unwrap_or_default();
     assert!(first.contains("Inject: Morning briefing"), "{first}");
 }
+
+#[test]
+fn serve_refuses_flags_that_cannot_work_before_it_listens() {
+    let dir = temp_dir();
+    let host_key = dir.path().join("host_key");
+    let host_key = host_key.to_string_lossy();
+    let cases: [(&[&str], &str); 5] = [
+        (&[], "no seat can sign in"),
+        (&["--seat", "jp"], "--seat jp: write SEAT=PUBKEY_FILE"),
+        (
+            &["--seat", "navy=x.pub"],
+            "no such seat; the seats are jp, us, facilitator, observer",
+        ),
+        (&["--turn-timer", "0"], "a duration longer than zero"),
+        (
+            &["--resume", "a.ron"],
+            "give a scenario or --resume LOG, not both",
+        ),
+    ];
+    for (extra, said) in cases {
+        let mut args = vec![
+            "serve",
+            "tutorial",
+            "--host-key",
+            &host_key,
+            "--listen",
+            "127.0.0.1:0",
+        ];
+        args.extend_from_slice(extra);
+        let out = kizuna(&args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(said),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

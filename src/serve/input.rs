@@ -115,7 +115,8 @@ fn escape(b: &[u8]) -> Decoded {
     }
 }
 
-fn ss3(c: u8) -> Option<KeyEvent> {
+/// The cursor keys, sent as `ESC [ X` or `ESC O X`.
+fn cursor_key(c: u8) -> Option<KeyEvent> {
     match c {
         b'A' => key(KeyCode::Up),
         b'B' => key(KeyCode::Down),
@@ -123,8 +124,15 @@ fn ss3(c: u8) -> Option<KeyEvent> {
         b'D' => key(KeyCode::Left),
         b'H' => key(KeyCode::Home),
         b'F' => key(KeyCode::End),
-        b'M' => key(KeyCode::Enter),
         _ => None,
+    }
+}
+
+fn ss3(c: u8) -> Option<KeyEvent> {
+    match c {
+        // Enter on the keypad.
+        b'M' => key(KeyCode::Enter),
+        _ => cursor_key(c),
     }
 }
 
@@ -139,12 +147,6 @@ fn csi(b: &[u8]) -> Decoded {
     // Modifiers (`1;5A`) are dropped: the app binds plain keys.
     let first: &[u8] = params.split(|&c| c == b';').next().unwrap_or(&[]);
     let k = match body[end] {
-        b'A' => key(KeyCode::Up),
-        b'B' => key(KeyCode::Down),
-        b'C' => key(KeyCode::Right),
-        b'D' => key(KeyCode::Left),
-        b'H' => key(KeyCode::Home),
-        b'F' => key(KeyCode::End),
         b'Z' => Some(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
         b'~' => match first {
             b"1" | b"7" => key(KeyCode::Home),
@@ -154,7 +156,7 @@ fn csi(b: &[u8]) -> Decoded {
             b"6" => key(KeyCode::PageDown),
             _ => None,
         },
-        _ => None,
+        c => cursor_key(c),
     };
     Decoded::Key(k, used)
 }

@@ -78,15 +78,33 @@ impl Connection {
         self.peer.map(|p| p.ip())
     }
 
-    /// A refusal, counted against the address.
-    fn refuse(&self, user: &str, how: &str) -> Auth {
-        self.shared.limiter.failed(self.ip(), Instant::now());
-        say(&format!(
-            "refused {how} sign-in as '{}' ({})",
-            printable(user),
-            self.who()
-        ));
-        Auth::reject()
+    /// Signs `user` in to the seat it names if `fits` holds; otherwise
+    /// refuses, counting the failure against the address.
+    fn sign_in(
+        &mut self,
+        user: &str,
+        how: &str,
+        fits: impl Fn(&Credentials, Seat) -> bool,
+    ) -> Auth {
+        if !self.shared.limiter.allows(self.ip(), Instant::now()) {
+            return Auth::reject();
+        }
+        let user = printable(user);
+        match seat_named(&self.shared.scenario, &user) {
+            Some(seat) if fits(&self.shared.credentials, seat) => {
+                self.seat = Some(seat);
+                say(&format!("{user} signed in with a {how} ({})", self.who()));
+                Auth::Accept
+            }
+            _ => {
+                self.shared.limiter.failed(self.ip(), Instant::now());
+                say(&format!(
+                    "refused {how} sign-in as '{user}' ({})",
+                    self.who()
+                ));
+                Auth::reject()
+            }
+        }
     }
 
     fn leave(&mut self) {
@@ -131,12 +149,11 @@ impl Handler for Connection {
         user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        if !self.shared.limiter.allows(self.ip(), Instant::now()) {
-            return Ok(Auth::reject());
-        }
-        let fits = seat_named(&self.shared.scenario, user)
-            .is_some_and(|seat| self.shared.credentials.key_fits(seat, offer.public_key));
-        // A key that does not fit is only an offer; the client may hold others.
+        // A key that does not fit is only an offer, not a failure: the
+        // client may hold others.
+        let fits = self.shared.limiter.allows(self.ip(), Instant::now())
+            && seat_named(&self.shared.scenario, user)
+                .is_some_and(|seat| self.shared.credentials.key_fits(seat, offer.public_key));
         Ok(if fits { Auth::Accept } else { Auth::reject() })
     }
 
@@ -145,34 +162,13 @@ impl Handler for Connection {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        if !self.shared.limiter.allows(self.ip(), Instant::now()) {
-            return Ok(Auth::reject());
-        }
-        match seat_named(&self.shared.scenario, user) {
-            Some(seat) if self.shared.credentials.key_fits(seat, key.public_key) => {
-                self.seat = Some(seat);
-                say(&format!("{user} signed in with a key ({})", self.who()));
-                Ok(Auth::Accept)
-            }
-            _ => Ok(self.refuse(user, "key")),
-        }
+        Ok(self.sign_in(user, "key", |c, seat| c.key_fits(seat, key.public_key)))
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        if !self.shared.limiter.allows(self.ip(), Instant::now()) {
-            return Ok(Auth::reject());
-        }
-        match seat_named(&self.shared.scenario, user) {
-            Some(seat) if self.shared.credentials.passphrase_fits(seat, password) => {
-                self.seat = Some(seat);
-                say(&format!(
-                    "{user} signed in with a passphrase ({})",
-                    self.who()
-                ));
-                Ok(Auth::Accept)
-            }
-            _ => Ok(self.refuse(user, "passphrase")),
-        }
+        Ok(self.sign_in(user, "passphrase", |c, seat| {
+            c.passphrase_fits(seat, password)
+        }))
     }
 
     async fn channel_open_session(

@@ -462,7 +462,7 @@ proptest! {
         events in proptest::collection::vec(remote_event(), 0..120),
         timer in any::<bool>(),
     ) {
-        use kizuna::serve::room::{Room, RoomConfig, RoomEvent};
+        use kizuna::serve::room::{Joining, Room, RoomConfig, RoomEvent};
         use kizuna::session::table::Seat;
         use std::time::{Duration, Instant};
         let loaded = tutorial();
@@ -487,7 +487,7 @@ proptest! {
             let (out, frames) = tokio::sync::mpsc::channel(4);
             receivers.push(frames);
             room.handle(
-                RoomEvent::Join { conn: conn as u64, seat: *seat, lang: None, width: 100, height: 30, out },
+                RoomEvent::Join(Joining { conn: conn as u64, seat: *seat, lang: None, width: 100, height: 30, out }),
                 start,
             );
         }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use kizuna::scenario::load::{LoadOptions, Loaded, load_builtin};
-use kizuna::serve::room::{Room, RoomConfig, RoomEvent};
+use kizuna::serve::room::{Joining, Room, RoomConfig, RoomEvent};
 use kizuna::session::i18n::Lang;
 use kizuna::session::table::Seat;
 use kizuna::session::{Controller, Session};
@@ -19,7 +19,12 @@ use libfuzzer_sys::fuzz_target;
 
 /// Bytes read from one input at most, so one input cannot run for long.
 const MAX_BYTES: usize = 4_096;
-const SEATS: [Seat; 4] = [Seat::Team(0), Seat::Team(1), Seat::Facilitator, Seat::Observer];
+const SEATS: [Seat; 4] = [
+    Seat::Team(0),
+    Seat::Team(1),
+    Seat::Facilitator,
+    Seat::Observer,
+];
 
 fn tutorial() -> &'static Loaded {
     static TUTORIAL: OnceLock<Loaded> = OnceLock::new();
@@ -32,7 +37,14 @@ fn join(room: &mut Room, conn: u64, now: Instant) -> tokio::sync::mpsc::Receiver
     let (out, frames) = tokio::sync::mpsc::channel(4);
     let seat = SEATS[conn as usize % SEATS.len()];
     room.handle(
-        RoomEvent::Join { conn, seat, lang: None, width: 100, height: 30, out },
+        RoomEvent::Join(Joining {
+            conn,
+            seat,
+            lang: None,
+            width: 100,
+            height: 30,
+            out,
+        }),
         now,
     );
     frames
@@ -56,7 +68,9 @@ fuzz_target!(|data: &[u8]| {
         Box::new(|_| {}),
     );
     let mut now = Instant::now();
-    let mut frames: Vec<_> = (0..SEATS.len() as u64).map(|c| join(&mut room, c, now)).collect();
+    let mut frames: Vec<_> = (0..SEATS.len() as u64)
+        .map(|c| join(&mut room, c, now))
+        .collect();
     let mut seat = 0u64;
     let mut bytes = data.iter().take(MAX_BYTES).copied().peekable();
     let mut chunk = Vec::new();
@@ -64,13 +78,26 @@ fuzz_target!(|data: &[u8]| {
         // 0xf8..=0xff are commands; everything else is typed by the seat.
         match b {
             0xf8..=0xfb => {
-                room.handle(RoomEvent::Input { conn: seat, bytes: std::mem::take(&mut chunk) }, now);
+                room.handle(
+                    RoomEvent::Input {
+                        conn: seat,
+                        bytes: std::mem::take(&mut chunk),
+                    },
+                    now,
+                );
                 seat = u64::from(b - 0xf8);
             }
             0xfc => {
                 let width = u16::from(bytes.next().unwrap_or(0));
                 let height = u16::from(bytes.next().unwrap_or(0));
-                room.handle(RoomEvent::Resize { conn: seat, width, height }, now);
+                room.handle(
+                    RoomEvent::Resize {
+                        conn: seat,
+                        width,
+                        height,
+                    },
+                    now,
+                );
             }
             0xfd => {
                 room.handle(RoomEvent::Leave { conn: seat }, now);
@@ -81,7 +108,13 @@ fuzz_target!(|data: &[u8]| {
                 room.tick(now);
             }
             0xff => {
-                room.handle(RoomEvent::Input { conn: seat, bytes: std::mem::take(&mut chunk) }, now);
+                room.handle(
+                    RoomEvent::Input {
+                        conn: seat,
+                        bytes: std::mem::take(&mut chunk),
+                    },
+                    now,
+                );
                 room.draw();
                 for f in &mut frames {
                     while f.try_recv().is_ok() {}
@@ -90,7 +123,13 @@ fuzz_target!(|data: &[u8]| {
             _ => chunk.push(b),
         }
     }
-    room.handle(RoomEvent::Input { conn: seat, bytes: chunk }, now);
+    room.handle(
+        RoomEvent::Input {
+            conn: seat,
+            bytes: chunk,
+        },
+        now,
+    );
     room.tick(now);
     room.draw();
 });

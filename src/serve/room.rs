@@ -41,17 +41,7 @@ pub type ConnId = u64;
 #[derive(Debug)]
 pub enum RoomEvent {
     /// A signed-in seat opened its terminal.
-    Join {
-        conn: ConnId,
-        seat: Seat,
-        /// From the client's `LANG`, if it sent one.
-        lang: Option<Lang>,
-        width: u16,
-        height: u16,
-        /// Frames for the client; bounded, so a slow client skips frames
-        /// instead of holding the room up.
-        out: Sender<Vec<u8>>,
-    },
+    Join(Joining),
     Input {
         conn: ConnId,
         bytes: Vec<u8>,
@@ -66,6 +56,20 @@ pub enum RoomEvent {
     },
     /// The server is stopping: save and return.
     Stop,
+}
+
+/// A seat that opened its terminal.
+#[derive(Debug)]
+pub struct Joining {
+    pub conn: ConnId,
+    pub seat: Seat,
+    /// From the client's `LANG`, if it sent one.
+    pub lang: Option<Lang>,
+    pub width: u16,
+    pub height: u16,
+    /// Frames for the client; bounded, so a slow client skips frames
+    /// instead of holding the room up.
+    pub out: Sender<Vec<u8>>,
 }
 
 /// How the room runs.
@@ -237,14 +241,7 @@ impl Room {
 
     pub fn handle(&mut self, event: RoomEvent, now: Instant) {
         match event {
-            RoomEvent::Join {
-                conn,
-                seat,
-                lang,
-                width,
-                height,
-                out,
-            } => self.join(conn, seat, lang, width, height, out, now),
+            RoomEvent::Join(joining) => self.join(joining, now),
             RoomEvent::Input { conn, bytes } => self.input(conn, &bytes, now),
             RoomEvent::Resize {
                 conn,
@@ -268,17 +265,15 @@ impl Room {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn join(
-        &mut self,
-        conn: ConnId,
-        seat: Seat,
-        lang: Option<Lang>,
-        width: u16,
-        height: u16,
-        out: Sender<Vec<u8>>,
-        now: Instant,
-    ) {
+    fn join(&mut self, joining: Joining, now: Instant) {
+        let Joining {
+            conn,
+            seat,
+            lang,
+            width,
+            height,
+            out,
+        } = joining;
         let strings = Strings::new(lang.unwrap_or(self.config.lang));
         let mut app = App::at(
             Rc::clone(&self.table),
@@ -506,14 +501,14 @@ mod tests {
     fn join(room: &mut Room, conn: ConnId, seat: Seat, lang: Option<Lang>, queue: usize) -> Client {
         let (out, frames) = channel(queue);
         room.handle(
-            RoomEvent::Join {
+            RoomEvent::Join(Joining {
                 conn,
                 seat,
                 lang,
                 width: 120,
                 height: 40,
                 out,
-            },
+            }),
             Instant::now(),
         );
         room.draw();

@@ -19,7 +19,7 @@ use crate::session::i18n::Lang;
 use crate::session::table::Seat;
 
 use super::access::{AuthLimiter, Credentials, seat_named};
-use super::room::{ConnId, RoomEvent, goodbye};
+use super::room::{ConnId, Joining, RoomEvent, goodbye};
 use super::say;
 
 /// Largest terminal served: a bigger window request is cut to this, so a
@@ -324,14 +324,14 @@ impl Handler for Connection {
             let _ = handle.eof(channel).await;
             let _ = handle.close(channel).await;
         });
-        let joined = self.shared.room.send(RoomEvent::Join {
+        let joined = self.shared.room.send(RoomEvent::Join(Joining {
             conn: self.conn,
             seat,
             lang: self.lang,
             width,
             height,
             out,
-        });
+        }));
         self.joined = joined.is_ok();
         Ok(())
     }

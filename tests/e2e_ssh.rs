@@ -1,7 +1,8 @@
 //! End to end over SSH: `kizuna serve` with the real OpenSSH client, each
 //! seat in its own tmux terminal. Japan, the US and the facilitator sign
 //! in with keys, checked against a known_hosts entry for the server's host
-//! key; a fact only Japan was told stays off the US screen; three turns
+//! key; an intrusion only Japan detected and a message only Japan was sent
+//! stay off the US screen; three turns
 //! are played, each team ending its turn at its own terminal; Japan drops
 //! and comes back to its queued decision; the server stops and the
 //! autosave replays. Then the refusals: a wrong key, an unknown seat, a
@@ -49,7 +50,7 @@ impl Server {
     fn start(tag: &str, dir: &Path, args: &str) -> Server {
         let host_key = dir.join("host_key");
         let cmd = format!(
-            "env -u NO_COLOR '{BIN}' serve tutorial --seed 7 --lang en --listen 127.0.0.1:0 \
+            "env -u NO_COLOR '{BIN}' serve tutorial --seed 24 --lang en --listen 127.0.0.1:0 \
              --host-key '{}' --autosave '{}' {args}; echo KIZUNA_EXIT=$?; sleep 60",
             host_key.display(),
             dir.join("served.ron").display()
@@ -252,6 +253,20 @@ fn three_seats_play_over_ssh_and_the_autosave_replays() {
         seat.wait_for("Turn 3/12");
     }
 
+    // In turn 2 the waterworks, a Japanese organisation, detected the
+    // intrusion (seed 24): Japan's debrief and inbox say so, the US's do not.
+    let debrief = jp.wait_for("detected an intrusion on Staff terminals");
+    assert!(debrief.contains("Japan — turn 3"), "{debrief}");
+    let us_debrief = us.wait_for("United States — turn 3");
+    assert!(!us_debrief.contains("Staff terminals"), "{us_debrief}");
+    close_turn_start(&us, 3);
+    us.keys(&["3"]);
+    let inbox = us.wait_for("Morning briefing");
+    assert!(!inbox.contains("Detected on Staff terminals"), "{inbox}");
+    close_turn_start(&jp, 3);
+    jp.keys(&["3"]);
+    jp.wait_for("Detected on Staff terminals");
+
     // Turn 3: Japan queues, drops its connection, and comes back to it.
     close_turn_start(&jp, 3);
     jp.keys(&["4", "Space"]);
@@ -267,7 +282,6 @@ fn three_seats_play_over_ssh_and_the_autosave_replays() {
         "the queued decision is still ticked:\n{back}"
     );
     end_turn(&jp);
-    close_turn_start(&us, 3);
     end_turn(&us);
     for seat in [&jp, &us, &fac] {
         seat.wait_for("Turn 4/12");

@@ -7,11 +7,14 @@
 //! `serve` (seats over SSH), `cli`, `sweep`, `report`. See `docs/architecture.md`.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "tui")]
 pub mod cli;
+pub mod env;
 pub mod perspective;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+#[cfg(feature = "tui")]
 pub mod serve;
 pub mod session;
 pub mod sim;
@@ -19,5 +22,6 @@ pub mod startup;
 pub mod store;
 pub mod sweep;
 pub mod time;
+#[cfg(feature = "tui")]
 pub mod tui;
 pub mod worldgen;

@@ -207,6 +207,10 @@ impl Table {
     pub fn session(&self) -> &Session {
         &self.session
     }
+    /// The simulation's state hash now (see `Session::state_hash`).
+    pub fn state_hash(&mut self) -> u64 {
+        self.session.state_hash()
+    }
     pub fn scenario(&self) -> &Scenario {
         self.session.scenario()
     }

@@ -423,6 +423,52 @@ fn arriving(session: &super::Session, team: TeamIdx) -> Vec<InjectIdx> {
 /// with what is already promised this turn. Actions on attackers are
 /// offered only for attackers the team has indicators or leads on.
 pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
+    let facts = lens.team_facts();
+    let mut attackers: Vec<AttackerIdx> = facts
+        .indicators
+        .iter()
+        .copied()
+        .chain(facts.leads.iter().map(|l| l.attacker))
+        .collect();
+    attackers.sort_unstable();
+    attackers.dedup();
+    let mut out = Vec::new();
+    each_decision(lens, &attackers, |d| {
+        let org = d.org;
+        let queued = promises.contains(&d);
+        let status = if queued {
+            Ok(())
+        } else {
+            lens.check(&d, promises.staff(org))
+        };
+        out.push(Candidate {
+            cost: lens.staff_cost(&d),
+            duration: lens.decision_rule(d.action.kind()).spec.duration,
+            decision: d,
+            queued,
+            status,
+        });
+    });
+    out
+}
+
+/// Every decision a team could ever be offered in this scenario, in the
+/// order `candidates` lists them: as if it had evidence on every attacker.
+/// A fixed list, so a learning agent's actions can be numbered.
+pub fn decision_catalogue(lens: &TeamLens) -> Vec<Decision> {
+    let attackers: Vec<AttackerIdx> = (0..lens.attacker_count() as AttackerIdx).collect();
+    let mut out = Vec::new();
+    each_decision(lens, &attackers, |d| out.push(d));
+    out
+}
+
+/// The decisions open to the team's organisations, with actions on
+/// attackers for `attackers` only.
+fn each_decision(
+    lens: &TeamLens,
+    attackers: &[AttackerIdx],
+    mut push_decision: impl FnMut(Decision),
+) {
     let scenario_orgs = lens.organisations();
     let team = lens.team();
     let others: Vec<OrgIdx> = scenario_orgs
@@ -436,33 +482,8 @@ pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
         .copied()
         .filter(|&o| scenario_orgs[o as usize].team != Some(team))
         .collect();
-    let facts = lens.team_facts();
-    let mut attackers: Vec<AttackerIdx> = facts
-        .indicators
-        .iter()
-        .copied()
-        .chain(facts.leads.iter().map(|l| l.attacker))
-        .collect();
-    attackers.sort_unstable();
-    attackers.dedup();
-    let mut out = Vec::new();
     for &org in lens.my_orgs() {
-        let mut push = |action: Action| {
-            let d = Decision { org, action };
-            let queued = promises.contains(&d);
-            let status = if queued {
-                Ok(())
-            } else {
-                lens.check(&d, promises.staff(org))
-            };
-            out.push(Candidate {
-                cost: lens.staff_cost(&d),
-                duration: lens.decision_rule(d.action.kind()).spec.duration,
-                decision: d,
-                queued,
-                status,
-            });
-        };
+        let mut push = |action: Action| push_decision(Decision { org, action });
         for kind in DecisionKind::ALL {
             if !lens.decision_rule(kind).allowed {
                 continue;
@@ -512,7 +533,7 @@ pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
                 DecisionKind::AttributePublicly
                 | DecisionKind::Takedown
                 | DecisionKind::ActiveDefence => {
-                    for &attacker in &attackers {
+                    for &attacker in attackers {
                         push(match kind {
                             DecisionKind::AttributePublicly => {
                                 Action::AttributePublicly { attacker }
@@ -525,7 +546,6 @@ pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
             }
         }
     }
-    out
 }
 
 fn asset_action(kind: DecisionKind, asset: AssetIdx) -> Action {

@@ -3,8 +3,6 @@
 //! generated world of 400 assets) or `-- tokyo-games 200 doctrine`.
 
 use kizuna::policy::PolicyKind;
-use kizuna::scenario::load::{LoadOptions, load};
-use kizuna::scenario::sources::MemorySources;
 use kizuna::session::{Controller, Session};
 
 /// The allocator the `kizuna` binary ships with.
@@ -19,16 +17,7 @@ fn main() {
         .next()
         .and_then(|a| a.parse().ok())
         .unwrap_or(PolicyKind::Random);
-    // A number is a generated world of that many assets; anything else a
-    // built-in scenario id.
-    let loaded = match world.parse::<usize>() {
-        Ok(assets) => {
-            let text = kizuna::worldgen::generate_ron(assets, 1);
-            let sources = MemorySources::new().with("world.ron", text);
-            load(&sources, "world.ron", &LoadOptions::default())
-        }
-        Err(_) => kizuna::scenario::load::load_builtin(&world, &LoadOptions::default()),
-    };
+    let loaded = kizuna::worldgen::load_named(&world);
     let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {

@@ -8,14 +8,12 @@
 //! public picture: no ground truth. The encoding is documented feature by
 //! feature on [`Encoding`] and in `docs/python.md`.
 
-use std::collections::BTreeMap;
-
 use crate::perspective::TeamLens;
 use crate::policy::PolicyKind;
 use crate::scenario::load::Loaded;
 use crate::scenario::model::{AttackerIdx, OrgIdx, TeamIdx};
 use crate::session::table::{Command, Seat, Table};
-use crate::session::view::{candidates, decision_catalogue};
+use crate::session::view::{Offer, decision_catalogue};
 use crate::session::{Controller, Session};
 use crate::sim::decision::Decision;
 use crate::sim::resources::ObjectiveStatus;
@@ -96,8 +94,23 @@ struct Agent {
     /// Every decision the team could take; action `i` is `catalogue[i]`,
     /// and the last action (`catalogue.len()`) ends the turn.
     catalogue: Vec<Decision>,
-    index: BTreeMap<Decision, usize>,
     orgs: Vec<OrgIdx>,
+    /// Per action: which of `orgs` decides it, and its staff cost.
+    org_slot: Vec<usize>,
+    cost: Vec<u32>,
+    /// Per action, for the turn being decided: offered, and passing every
+    /// check but the staff already promised. The world stands still until
+    /// the turn resolves, so this is worked out once a turn; a step only
+    /// compares costs with the staff left.
+    open: Vec<bool>,
+    /// Per action: queued this turn.
+    queued: Vec<bool>,
+    /// Per action: allowed now (the mask, less "end turn").
+    allowed: Vec<u8>,
+    /// Per organisation of `orgs`: its actions.
+    actions_of: Vec<Vec<usize>>,
+    /// The observation at the turn's opening, less the agent's progress.
+    seen: Vec<f32>,
     queued_this_turn: u32,
 }
 
@@ -152,16 +165,27 @@ impl Env {
             .map(|&team| {
                 let lens = TeamLens::new(table.session().sim(), team);
                 let catalogue = decision_catalogue(&lens);
-                let index = catalogue
+                let orgs = lens.my_orgs().to_vec();
+                let org_slot: Vec<usize> = catalogue
                     .iter()
-                    .enumerate()
-                    .map(|(i, d)| (d.clone(), i))
+                    .map(|d| orgs.iter().position(|&o| o == d.org).unwrap_or(0))
                     .collect();
+                let cost = catalogue.iter().map(|d| lens.staff_cost(d)).collect();
+                let mut actions_of = vec![Vec::new(); orgs.len()];
+                for (i, &slot) in org_slot.iter().enumerate() {
+                    actions_of[slot].push(i);
+                }
                 Agent {
                     team,
+                    seen: Vec::new(),
+                    allowed: vec![0; catalogue.len()],
+                    actions_of,
+                    open: vec![false; catalogue.len()],
+                    queued: vec![false; catalogue.len()],
                     catalogue,
-                    index,
-                    orgs: lens.my_orgs().to_vec(),
+                    orgs,
+                    org_slot,
+                    cost,
                     queued_this_turn: 0,
                 }
             })
@@ -172,13 +196,43 @@ impl Env {
             attackers: scenario.attackers.len(),
             objectives: scenario.objectives.len(),
         };
-        Ok(Env {
+        let mut agents = agents;
+        for a in &mut agents {
+            a.seen = vec![0.0; encoding.len()];
+        }
+        let mut env = Env {
             loaded,
             config,
             table,
             agents,
             encoding,
-        })
+        };
+        env.open_turn();
+        Ok(env)
+    }
+
+    /// Works out which actions the turn now open offers each agent.
+    fn open_turn(&mut self) {
+        let mut seen = vec![0.0; self.encoding.len()];
+        for i in 0..self.agents.len() {
+            self.encode_world(&self.agents[i], &mut seen);
+            self.agents[i].seen.copy_from_slice(&seen);
+        }
+        let sim = self.table.session().sim();
+        for a in &mut self.agents {
+            let lens = TeamLens::new(sim, a.team);
+            let offer = Offer::new(&lens);
+            for (open, d) in a.open.iter_mut().zip(&a.catalogue) {
+                *open = offer.includes(d) && lens.check(d, 0).is_ok();
+            }
+            a.queued.iter_mut().for_each(|q| *q = false);
+            a.queued_this_turn = 0;
+        }
+        let table = &self.table;
+        for a in &mut self.agents {
+            let slots = 0..a.orgs.len();
+            Self::refresh_allowed(table, a, slots);
+        }
     }
 
     fn new_session(loaded: &Loaded, config: &EnvConfig, teams: &[TeamIdx], seed: u64) -> Session {
@@ -199,9 +253,7 @@ impl Env {
     pub fn reset(&mut self, seed: u64) {
         let teams: Vec<TeamIdx> = self.agents.iter().map(|a| a.team).collect();
         self.table = Table::new(Self::new_session(&self.loaded, &self.config, &teams, seed));
-        for a in &mut self.agents {
-            a.queued_this_turn = 0;
-        }
+        self.open_turn();
     }
 
     pub fn encoding(&self) -> &Encoding {
@@ -245,6 +297,25 @@ impl Env {
         let Some(a) = self.agents.get(agent) else {
             return;
         };
+        // The world stands still within a turn: start from the turn's
+        // encoding and bring the agent's own progress up to date.
+        let n = out.len().min(a.seen.len());
+        out[..n].copy_from_slice(&a.seen[..n]);
+        self.encode_progress(a, out);
+    }
+
+    /// The whole observation, worked out from the world: what `observe`
+    /// gives, without the turn's cache.
+    #[cfg(test)]
+    fn encode(&self, agent: usize, out: &mut [f32]) {
+        self.encode_world(&self.agents[agent], out);
+        self.encode_progress(&self.agents[agent], out);
+    }
+
+    /// Every feature but those that change within a turn (staff promised,
+    /// the agent's readiness and queue), which are left at 0.
+    fn encode_world(&self, a: &Agent, out: &mut [f32]) {
+        out.iter_mut().for_each(|v| *v = 0.0);
         let sim = self.table.session().sim();
         let lens = TeamLens::new(sim, a.team);
         let read = sim.read();
@@ -268,17 +339,11 @@ impl Env {
                     .map_or(0.0, |d| permille(d.monitoring)),
             );
         }
-        let promises = self.table.queue(a.team);
         for slot in 0..self.encoding.team_orgs {
-            match a
-                .orgs
-                .get(slot)
-                .and_then(|&o| lens.staff(o).map(|s| (o, s)))
-            {
-                Some((org, staff)) => {
-                    let cap = staff.capacity.max(1) as f32;
-                    w.push(staff.available() as f32 / cap);
-                    w.push(promises.map_or(0, |p| p.staff(org)) as f32 / cap);
+            match a.orgs.get(slot).and_then(|&o| lens.staff(o)) {
+                Some(staff) => {
+                    w.push(staff.available() as f32 / staff.capacity.max(1) as f32);
+                    w.push(0.0);
                 }
                 None => {
                     w.push(0.0);
@@ -297,8 +362,24 @@ impl Env {
             w.push(flag(*status == ObjectiveStatus::Met));
             w.push(flag(*status == ObjectiveStatus::Failed));
         }
-        w.at = self.encoding.len() - Encoding::SELF;
-        w.push(flag(self.table.ready(a.team)));
+    }
+
+    /// The features that change within a turn: staff promised per
+    /// organisation, whether the agent has ended its turn, its queue.
+    fn encode_progress(&self, a: &Agent, out: &mut [f32]) {
+        let lens = TeamLens::new(self.table.session().sim(), a.team);
+        let promises = self.table.queue(a.team);
+        let orgs_at = Encoding::GLOBAL + 3 * self.encoding.assets;
+        for (slot, &org) in a.orgs.iter().enumerate() {
+            if let (Some(staff), Some(v)) = (lens.staff(org), out.get_mut(orgs_at + 2 * slot + 1)) {
+                *v = promises.map_or(0, |p| p.staff(org)) as f32 / staff.capacity.max(1) as f32;
+            }
+        }
+        let mut w = Writer {
+            at: self.encoding.len() - Encoding::SELF,
+            out,
+        };
+        w.push(if self.table.ready(a.team) { 1.0 } else { 0.0 });
         w.push(a.queued_this_turn as f32 / self.config.max_decisions_per_turn.max(1) as f32);
     }
 
@@ -319,16 +400,25 @@ impl Env {
         {
             return;
         }
-        let lens = TeamLens::new(self.table.session().sim(), a.team);
-        let Some(promises) = self.table.queue(a.team) else {
-            return;
-        };
-        for c in candidates(&lens, promises) {
-            if c.status.is_ok()
-                && !c.queued
-                && let Some(slot) = a.index.get(&c.decision).and_then(|&i| out.get_mut(i))
-            {
-                *slot = 1;
+        let n = a.allowed.len().min(out.len());
+        out[..n].copy_from_slice(&a.allowed[..n]);
+    }
+
+    /// Works out again which of the actions of the organisations in
+    /// `slots` (indices into the agent's `orgs`) are allowed: open this
+    /// turn, not queued, and within the staff left.
+    fn refresh_allowed(table: &Table, a: &mut Agent, slots: impl Iterator<Item = usize>) {
+        let lens = TeamLens::new(table.session().sim(), a.team);
+        let promises = table.queue(a.team);
+        for slot in slots {
+            let Some(&org) = a.orgs.get(slot) else {
+                continue;
+            };
+            let available = lens.staff(org).map_or(0, |s| s.available());
+            let spare = available.saturating_sub(promises.map_or(0, |p| p.staff(org)));
+            for &i in &a.actions_of[slot] {
+                let allowed = a.open[i] && !a.queued[i] && a.cost[i] <= spare;
+                a.allowed[i] = u8::from(allowed);
             }
         }
     }
@@ -355,7 +445,12 @@ impl Env {
                 _ => false,
             };
             if submitted {
-                self.agents[i].queued_this_turn += 1;
+                let a = &mut self.agents[i];
+                a.queued_this_turn += 1;
+                a.queued[action] = true;
+                // Only the deciding organisation's staff left has changed.
+                let slot = a.org_slot[action];
+                Self::refresh_allowed(&self.table, a, std::iter::once(slot));
                 continue;
             }
             if action < self.agents[i].catalogue.len() {
@@ -368,9 +463,7 @@ impl Env {
             }
         }
         if resolved {
-            for a in &mut self.agents {
-                a.queued_this_turn = 0;
-            }
+            self.open_turn();
         }
         let reward = self.reward_since(&before);
         Step {

@@ -179,3 +179,62 @@ fn a_vector_env_matches_lone_envs_and_resets_with_fresh_seeds() {
         "every episode ended within 400 steps"
     );
 }
+
+/// The mask as the decisions panel would give it: every candidate that is
+/// allowed and not yet queued, at its catalogue index.
+fn mask_from_candidates(env: &Env, agent: usize) -> Vec<u8> {
+    let a = &env.agents[agent];
+    let mut out = vec![0; a.catalogue.len() + 1];
+    out[a.catalogue.len()] = 1;
+    if env.table.ready(a.team)
+        || env.ended()
+        || a.queued_this_turn >= env.config.max_decisions_per_turn
+    {
+        return out;
+    }
+    let lens = TeamLens::new(env.session().sim(), a.team);
+    let promises = env.table.queue(a.team).expect("a queue per team");
+    for c in crate::session::view::candidates(&lens, promises) {
+        if c.status.is_ok() && !c.queued {
+            match a.catalogue.iter().position(|d| *d == c.decision) {
+                Some(i) => out[i] = 1,
+                None => panic!("not in the catalogue: {:?}", c.decision),
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_mask_and_observation_worked_out_once_a_turn_are_those_of_the_moment() {
+    for id in ["tutorial", "tokyo-games", "pension-breach", "grid-outage"] {
+        let loaded = load_builtin(id, &LoadOptions::default()).expect(id);
+        for seed in 0..3 {
+            let mut env = Env::new(loaded.clone(), config(&["jp", "us"]), seed).expect("env");
+            let mut s = 0;
+            while !env.ended() {
+                let actions: Vec<usize> = (0..2)
+                    .map(|i| {
+                        let mut mask = vec![0; env.action_count(i)];
+                        env.mask(i, &mut mask);
+                        assert_eq!(
+                            mask,
+                            mask_from_candidates(&env, i),
+                            "{id} seed {seed} step {s} agent {i}"
+                        );
+                        let (mut seen, mut fresh) = (
+                            vec![0.0; env.encoding().len()],
+                            vec![1.0; env.encoding().len()],
+                        );
+                        env.observe(i, &mut seen);
+                        env.encode(i, &mut fresh);
+                        assert_eq!(seen, fresh, "{id} seed {seed} step {s} agent {i}");
+                        pick(&mask, s * 5 + i * 3 + seed as usize)
+                    })
+                    .collect();
+                env.step(&actions);
+                s += 1;
+            }
+        }
+    }
+}

@@ -67,14 +67,8 @@ impl VecEnv {
     pub fn env(&self, i: usize) -> Option<&Env> {
         self.envs.get(i)
     }
-
-    fn next_seed(&mut self, i: usize) -> u64 {
-        let n = self.envs.len() as u64;
-        let k = self.episodes[i];
-        self.episodes[i] += 1;
-        self.seed
-            .wrapping_add(i as u64)
-            .wrapping_add(k.wrapping_mul(n))
+    pub fn env_mut(&mut self, i: usize) -> Option<&mut Env> {
+        self.envs.get_mut(i)
     }
 
     /// Back to each environment's first seed.
@@ -100,52 +94,93 @@ impl VecEnv {
         }
     }
 
-    /// Steps every environment with its action, resets those that ended,
-    /// and writes the observations and masks.
+    /// Steps every environment with its action, resets those that ended
+    /// (with their next seeds), and writes the observations and masks.
+    /// With several threads each takes a contiguous share of the
+    /// environments, stepping and observing them alike.
     pub fn step(&mut self, actions: &[usize], obs: &mut [f32], masks: &mut [u8]) -> VecStep {
         let n = self.envs.len();
+        let (d, k) = (self.observation_len(), self.action_count());
+        let seeds: Vec<u64> = (0..n).map(|i| self.peek_seed(i)).collect();
         let mut out = VecStep {
             rewards: vec![0.0; n],
             terminated: vec![false; n],
         };
-        let chunk = n.div_ceil(self.threads);
-        let results: Vec<(f32, bool)> = if self.threads > 1 && n > 1 {
+        let chunk = n.div_ceil(self.threads).max(1);
+        let shares = self
+            .envs
+            .chunks_mut(chunk)
+            .zip(actions.chunks(chunk))
+            .zip(seeds.chunks(chunk))
+            .zip(obs.chunks_mut(chunk * d))
+            .zip(masks.chunks_mut(chunk * k))
+            .zip(out.rewards.chunks_mut(chunk))
+            .zip(out.terminated.chunks_mut(chunk))
+            .map(
+                |((((((envs, acts), seeds), obs), masks), rewards), done)| Share {
+                    envs,
+                    actions: acts,
+                    seeds,
+                    obs,
+                    masks,
+                    rewards,
+                    done,
+                },
+            );
+        if self.threads > 1 && n > 1 {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = self
-                    .envs
-                    .chunks_mut(chunk)
-                    .zip(actions.chunks(chunk))
-                    .map(|(envs, acts)| {
-                        scope.spawn(move || {
-                            envs.iter_mut()
-                                .zip(acts)
-                                .map(|(e, &a)| step_one(e, a))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
+                for share in shares {
+                    scope.spawn(move || share.run(d, k));
+                }
+            });
         } else {
-            self.envs
-                .iter_mut()
-                .zip(actions)
-                .map(|(e, &a)| step_one(e, a))
-                .collect()
-        };
-        for (i, (reward, done)) in results.into_iter().enumerate().take(n) {
-            out.rewards[i] = reward;
-            out.terminated[i] = done;
+            shares.for_each(|share| share.run(d, k));
+        }
+        for (i, &done) in out.terminated.iter().enumerate() {
             if done {
-                let seed = self.next_seed(i);
-                self.envs[i].reset(seed);
+                self.episodes[i] += 1;
             }
         }
-        self.write(obs, masks);
         out
+    }
+
+    /// The seed environment `i` starts its next episode with.
+    fn peek_seed(&self, i: usize) -> u64 {
+        let n = self.envs.len() as u64;
+        self.seed
+            .wrapping_add(i as u64)
+            .wrapping_add(self.episodes[i].wrapping_mul(n))
+    }
+}
+
+/// One thread's environments and their slices of the outputs.
+struct Share<'a> {
+    envs: &'a mut [Env],
+    actions: &'a [usize],
+    seeds: &'a [u64],
+    obs: &'a mut [f32],
+    masks: &'a mut [u8],
+    rewards: &'a mut [f32],
+    done: &'a mut [bool],
+}
+
+impl Share<'_> {
+    fn run(self, d: usize, k: usize) {
+        for (i, env) in self.envs.iter_mut().enumerate() {
+            let action = self.actions.get(i).copied().unwrap_or(usize::MAX);
+            let (reward, done) = step_one(env, action);
+            if done {
+                env.reset(self.seeds[i]);
+            }
+            self.rewards[i] = reward;
+            self.done[i] = done;
+            if let Some(o) = self.obs.get_mut(i * d..(i + 1) * d) {
+                env.observe(0, o);
+            }
+            if let Some(m) = self.masks.get_mut(i * k..(i + 1) * k) {
+                env.mask(0, m);
+            }
+        }
     }
 }
 

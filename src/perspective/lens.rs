@@ -82,6 +82,24 @@ impl<'a> TeamLens<'a> {
             None => Cow::Borrowed(&ownership.by_org[org as usize]),
         }
     }
+    /// Every asset `org` could come to act on: what it may act on now,
+    /// plus, for a responder, the assets of each organisation that could
+    /// yet let it in.
+    pub fn assets_within_reach(&self, org: OrgIdx) -> Vec<AssetIdx> {
+        let ownership = self.read.ownership();
+        let scenario = self.read.scenario();
+        let mut assets = self.actionable_assets(org).into_owned();
+        if self.is_mine(org) {
+            for (owner, theirs) in ownership.by_org.iter().enumerate() {
+                if crate::sim::decision::may_act_with(scenario, org, owner as OrgIdx, |_, _| true) {
+                    assets.extend_from_slice(theirs);
+                }
+            }
+        }
+        assets.sort_unstable();
+        assets.dedup();
+        assets
+    }
     pub fn decision_rule(&self, kind: crate::scenario::model::DecisionKind) -> &'a DecisionRule {
         self.read.scenario().decision(kind)
     }

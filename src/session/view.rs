@@ -423,17 +423,9 @@ fn arriving(session: &super::Session, team: TeamIdx) -> Vec<InjectIdx> {
 /// with what is already promised this turn. Actions on attackers are
 /// offered only for attackers the team has indicators or leads on.
 pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
-    let facts = lens.team_facts();
-    let mut attackers: Vec<AttackerIdx> = facts
-        .indicators
-        .iter()
-        .copied()
-        .chain(facts.leads.iter().map(|l| l.attacker))
-        .collect();
-    attackers.sort_unstable();
-    attackers.dedup();
+    let attackers = evidence_attackers(lens);
     let mut out = Vec::new();
-    each_decision(lens, &attackers, |d| {
+    each_decision(lens, &attackers, Reach::Now, |d| {
         let org = d.org;
         let queued = promises.contains(&d);
         let status = if queued {
@@ -452,14 +444,81 @@ pub fn candidates(lens: &TeamLens, promises: &Promises) -> Vec<Candidate> {
     out
 }
 
-/// Every decision a team could ever be offered in this scenario, in the
-/// order `candidates` lists them: as if it had evidence on every attacker.
+/// The attackers a team holds evidence on (indicators or leads), sorted:
+/// the only ones it is offered actions against.
+pub fn evidence_attackers(lens: &TeamLens) -> Vec<AttackerIdx> {
+    let facts = lens.team_facts();
+    let mut attackers: Vec<AttackerIdx> = facts
+        .indicators
+        .iter()
+        .copied()
+        .chain(facts.leads.iter().map(|l| l.attacker))
+        .collect();
+    attackers.sort_unstable();
+    attackers.dedup();
+    attackers
+}
+
+/// Which decisions of the team's catalogue are among its `candidates`
+/// now: actions on attackers it holds evidence on, and on assets its
+/// organisation may act on now (the checks aside).
+pub struct Offer {
+    attackers: Vec<AttackerIdx>,
+    /// Per organisation (by index): the assets it may act on now.
+    reach: Vec<Vec<bool>>,
+}
+
+impl Offer {
+    pub fn new(lens: &TeamLens) -> Offer {
+        let assets = lens.availability().len();
+        let mut reach = vec![Vec::new(); lens.organisations().len()];
+        for &org in lens.my_orgs() {
+            let mut mine = vec![false; assets];
+            for &a in lens.actionable_assets(org).iter() {
+                if let Some(slot) = mine.get_mut(a as usize) {
+                    *slot = true;
+                }
+            }
+            reach[org as usize] = mine;
+        }
+        Offer {
+            attackers: evidence_attackers(lens),
+            reach,
+        }
+    }
+
+    pub fn includes(&self, decision: &Decision) -> bool {
+        let attacker_ok = decision
+            .action
+            .attacker()
+            .is_none_or(|a| self.attackers.binary_search(&a).is_ok());
+        let asset_ok = decision.action.asset().is_none_or(|a| {
+            self.reach
+                .get(decision.org as usize)
+                .and_then(|r| r.get(a as usize))
+                .is_some_and(|&ok| ok)
+        });
+        attacker_ok && asset_ok
+    }
+}
+
+/// Every decision a team could ever be offered in this scenario: as if it
+/// had evidence on every attacker and every access were granted.
 /// A fixed list, so a learning agent's actions can be numbered.
 pub fn decision_catalogue(lens: &TeamLens) -> Vec<Decision> {
     let attackers: Vec<AttackerIdx> = (0..lens.attacker_count() as AttackerIdx).collect();
     let mut out = Vec::new();
-    each_decision(lens, &attackers, |d| out.push(d));
+    each_decision(lens, &attackers, Reach::Ever, |d| out.push(d));
     out
+}
+
+/// Which assets an organisation's asset actions are listed for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Those it may act on now.
+    Now,
+    /// Those it could come to act on, as access is granted.
+    Ever,
 }
 
 /// The decisions open to the team's organisations, with actions on
@@ -467,6 +526,7 @@ pub fn decision_catalogue(lens: &TeamLens) -> Vec<Decision> {
 fn each_decision(
     lens: &TeamLens,
     attackers: &[AttackerIdx],
+    reach: Reach,
     mut push_decision: impl FnMut(Decision),
 ) {
     let scenario_orgs = lens.organisations();
@@ -495,7 +555,11 @@ fn each_decision(
                 | DecisionKind::Patch
                 | DecisionKind::Restore
                 | DecisionKind::ResetCredentials => {
-                    for &asset in lens.actionable_assets(org).iter() {
+                    let assets = match reach {
+                        Reach::Now => lens.actionable_assets(org),
+                        Reach::Ever => lens.assets_within_reach(org).into(),
+                    };
+                    for &asset in assets.iter() {
                         push(asset_action(kind, asset));
                     }
                 }

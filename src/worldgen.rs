@@ -900,6 +900,23 @@ fn make_objectives(assets: &[Asset], attackers: &[Attacker]) -> Vec<Objective> {
     out
 }
 
+/// A world for benchmarks and profilers, named on their command line: a
+/// number is a generated world of that many assets (seed 1), anything else
+/// a built-in scenario id.
+pub fn load_named(
+    name: &str,
+) -> Result<crate::scenario::load::Loaded, crate::scenario::diagnostics::ScenarioError> {
+    use crate::scenario::load::{LoadOptions, load, load_builtin};
+    match name.parse::<usize>() {
+        Ok(assets) => {
+            let sources = crate::scenario::sources::MemorySources::new()
+                .with("world.ron", generate_ron(assets, 1));
+            load(&sources, "world.ron", &LoadOptions::default())
+        }
+        Err(_) => load_builtin(name, &LoadOptions::default()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -1028,22 +1045,5 @@ mod tests {
         for t in TECHNIQUES_USED {
             assert!(ids.contains(t), "{t} missing from assets/techniques.ron");
         }
-    }
-}
-
-/// A world for benchmarks and profilers, named on their command line: a
-/// number is a generated world of that many assets (seed 1), anything else
-/// a built-in scenario id.
-pub fn load_named(
-    name: &str,
-) -> Result<crate::scenario::load::Loaded, crate::scenario::diagnostics::ScenarioError> {
-    use crate::scenario::load::{LoadOptions, load, load_builtin};
-    match name.parse::<usize>() {
-        Ok(assets) => {
-            let sources = crate::scenario::sources::MemorySources::new()
-                .with("world.ron", generate_ron(assets, 1));
-            load(&sources, "world.ron", &LoadOptions::default())
-        }
-        Err(_) => load_builtin(name, &LoadOptions::default()),
     }
 }

@@ -138,6 +138,12 @@ def test_vector_env_environments_do_not_leak_into_each_other(threads):
     assert resets > 0, "the run crosses episode ends"
 
 
+def test_vector_env_refuses_no_environments_or_absurdly_many():
+    for n in (0, 1 << 20):
+        with pytest.raises(ValueError, match="1 to 65536 environments"):
+            VectorEnv("tutorial", n, "jp")
+
+
 def test_vector_env_refuses_a_wrong_number_of_actions():
     vector = VectorEnv("tutorial", 3, "us", seed=0)
     vector.reset()

@@ -222,8 +222,16 @@ impl Env {
         for a in &mut self.agents {
             let lens = TeamLens::new(sim, a.team);
             let offer = Offer::new(&lens);
-            for (open, d) in a.open.iter_mut().zip(&a.catalogue) {
-                *open = offer.includes(d) && lens.check(d, 0).is_ok();
+            let available: Vec<u32> = a
+                .orgs
+                .iter()
+                .map(|&o| lens.staff(o).map_or(0, |s| s.available()))
+                .collect();
+            for (i, d) in a.catalogue.iter().enumerate() {
+                // Staff is the check's last test: a decision the organisation
+                // cannot staff is refused whatever the others say.
+                let staffed = a.cost[i] <= available[a.org_slot[i]];
+                a.open[i] = staffed && offer.includes(d) && lens.check(d, 0).is_ok();
             }
             a.queued.iter_mut().for_each(|q| *q = false);
             a.queued_this_turn = 0;

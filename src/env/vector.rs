@@ -9,6 +9,10 @@ use crate::scenario::load::Loaded;
 
 use super::{Env, EnvConfig};
 
+/// Each environment holds a whole world; beyond this a request is a
+/// mistake that would exhaust memory rather than a batch.
+pub const MAX_ENVS: usize = 1 << 16;
+
 pub struct VecEnv {
     envs: Vec<Env>,
     /// Episodes begun by each environment, for its next seed.
@@ -38,8 +42,10 @@ impl VecEnv {
         if config.agents.len() != 1 {
             return Err("a vector environment plays one team per environment".into());
         }
-        if n == 0 {
-            return Err("a vector environment needs at least one environment".into());
+        if n == 0 || n > MAX_ENVS {
+            return Err(format!(
+                "a vector environment holds 1 to {MAX_ENVS} environments, not {n}"
+            ));
         }
         let envs = (0..n)
             .map(|i| Env::new(loaded.clone(), config.clone(), seed.wrapping_add(i as u64)))

@@ -34,10 +34,12 @@ impl PolicyKind {
         }
     }
 
-    pub fn decide(self, view: &TeamLens, rng: &mut SimRng) -> Vec<Decision> {
+    /// The policy's decisions this turn; `stream` makes its random stream,
+    /// which only the policies that draw on it pay for.
+    pub fn decide(self, view: &TeamLens, stream: impl FnOnce() -> SimRng) -> Vec<Decision> {
         match self {
             PolicyKind::Idle => Vec::new(),
-            PolicyKind::Random => random::decide(view, rng),
+            PolicyKind::Random => random::decide(view, &mut stream()),
             PolicyKind::Doctrine => doctrine::decide(view),
         }
     }

@@ -280,9 +280,12 @@ impl Session {
     /// What the computer-played teams decide this turn, in team order.
     pub fn policy_decisions(&self) -> Vec<Decision> {
         let mut all = Vec::new();
+        // One reader serves every team: its resource lookups are the
+        // costliest part of a quiet team's turn.
+        let read = self.sim.read();
         for (t, c) in self.controllers.iter().enumerate() {
             if let Controller::Policy(p) = c {
-                all.extend(self.policy_decisions_for(t as TeamIdx, *p));
+                all.extend(Self::decide(read.clone(), t as TeamIdx, *p));
             }
         }
         all
@@ -291,10 +294,17 @@ impl Session {
     /// What `policy` decides for `team` this turn, from the random stream
     /// a policy playing that team would draw on.
     pub fn policy_decisions_for(&self, team: TeamIdx, policy: PolicyKind) -> Vec<Decision> {
-        let read = self.sim.read();
-        let mut rng = SimRng::new(self.sim.seed(), read.turn(), Stream::Policy(team));
+        Self::decide(self.sim.read(), team, policy)
+    }
+
+    fn decide(
+        read: crate::sim::query::SimRead<'_>,
+        team: TeamIdx,
+        policy: PolicyKind,
+    ) -> Vec<Decision> {
+        let (seed, turn) = (read.seed(), read.turn());
         let lens = TeamLens::from_read(read, team);
-        policy.decide(&lens, &mut rng)
+        policy.decide(&lens, || SimRng::new(seed, turn, Stream::Policy(team)))
     }
 
     /// Plays one turn: the humans' decisions (already ordered by team),

@@ -54,6 +54,9 @@ impl<'w> SimRead<'w> {
     pub fn turn(&self) -> u32 {
         self.clock.turn
     }
+    pub fn seed(&self) -> u64 {
+        self.clock.seed
+    }
 
     fn component<T: Component>(&self, e: Entity) -> &'w T {
         // Every entity in the index is spawned with all of its kind's

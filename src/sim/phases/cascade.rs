@@ -34,14 +34,14 @@ pub fn propagate_outages(
     mut state: ResMut<CascadeState>,
     mut map: ResMut<AvailabilityMap>,
     mut log: ResMut<TurnLog>,
-    mut scratch: Local<(Vec<u16>, Vec<u32>)>,
+    mut scratch: Local<(Vec<u16>, Vec<u32>, Vec<bool>)>,
     mut assets: Query<&mut Health>,
 ) {
     if !state.dirty && !state.pending {
         state.changed = false;
         return;
     }
-    let (settled, work) = &mut *scratch;
+    let (settled, work, still) = &mut *scratch;
     settled.clear();
     settled.extend_from_slice(&state.own);
     work.clear();
@@ -85,12 +85,20 @@ pub fn propagate_outages(
             }
         }
     }
-    still_running.sort_unstable();
+    // Each edge has one upstream, so it is listed at most once; marks
+    // rather than a sort keep a large graph's turn linear.
+    still.resize(starved.len(), false);
+    for &edge in &still_running {
+        still[edge as usize] = true;
+    }
     for &edge in running.iter() {
-        if still_running.binary_search(&edge).is_err() {
+        if !still[edge as usize] {
             starved[edge as usize] = 0;
             pending = true;
         }
+    }
+    for &edge in &still_running {
+        still[edge as usize] = false;
     }
     *running = still_running;
     let mut changed = false;

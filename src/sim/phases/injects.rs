@@ -12,11 +12,23 @@ use crate::sim::resources::*;
 
 use super::effects;
 
-pub fn apply_overrides(
+/// The injects phase: the facilitator's overrides, then what falls due.
+pub fn run_injects(
+    world: &mut World,
+    compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+) {
+    apply_overrides(world, compromises);
+    fire_injects(world);
+}
+
+fn apply_overrides(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
 ) {
     let overrides = std::mem::take(&mut world.resource_mut::<TurnInput>().overrides);
+    if overrides.is_empty() {
+        return;
+    }
     let rules = world.resource::<Rules>().0.clone();
     for o in overrides {
         if let Err(problem) = o.validate(&rules) {
@@ -120,22 +132,17 @@ pub fn apply_overrides(
     }
 }
 
-pub fn fire_injects(world: &mut World) {
+fn fire_injects(world: &mut World) {
     let rules = world.resource::<Rules>().0.clone();
     let turn = world.resource::<Clock>().turn;
-    // Firing one inject never marks another fired, so one look will do.
-    let fired: Vec<bool> = world
-        .resource::<InjectsFired>()
-        .0
-        .iter()
-        .map(Option::is_some)
-        .collect();
-    let held = world.resource::<InjectsHeld>().0.clone();
     for i in 0..rules.injects.len() {
-        if fired[i] || held[i] || !triggered(world, i as u32, &rules.injects[i].trigger, turn) {
-            continue;
+        // Firing one inject marks only itself fired; triggers are read as
+        // the injects before it this turn leave the world.
+        let waiting = world.resource::<InjectsFired>().0[i].is_none()
+            && !world.resource::<InjectsHeld>().0[i];
+        if waiting && triggered(world, i as u32, &rules.injects[i].trigger, turn) {
+            fire(world, &rules, i, turn);
         }
-        fire(world, &rules, i, turn);
     }
 }
 

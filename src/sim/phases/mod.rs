@@ -17,26 +17,16 @@ use bevy_ecs::prelude::*;
 use super::Phase;
 
 pub fn add_systems(schedule: &mut Schedule) {
-    schedule.add_systems(
-        (injects::apply_overrides, injects::fire_injects)
-            .chain()
-            .in_set(Phase::Injects),
-    );
+    // One system per phase: each costs the executor the same whether it
+    // has work this turn or not.
+    schedule.add_systems(injects::run_injects.in_set(Phase::Injects));
     schedule.add_systems(decisions::start_decisions.in_set(Phase::Decisions));
     schedule.add_systems(attack::advance_campaigns.in_set(Phase::Attack));
     schedule.add_systems(detect::detect_compromises.in_set(Phase::Detect));
     schedule.add_systems(respond::complete_actions.in_set(Phase::Respond));
     schedule.add_systems(cascade::propagate_outages.in_set(Phase::Cascade));
     schedule.add_systems(intel::deliver_messages.in_set(Phase::Intel));
-    schedule.add_systems(
-        (
-            score::measure_impact,
-            score::alliance_expects_consultation,
-            score::score_objectives,
-        )
-            .chain()
-            .in_set(Phase::Score),
-    );
+    schedule.add_systems(score::score_turn.in_set(Phase::Score));
     schedule.add_systems(record::record_hash.in_set(Phase::Record));
 }
 
@@ -70,11 +60,14 @@ fn compromises_where(
     state: &mut CompromiseQuery<'_, '_>,
     keep: impl Fn(&super::components::Compromise) -> bool,
 ) -> Vec<(Entity, super::components::Compromise)> {
-    let mut found: Vec<_> = state
-        .iter(world)
-        .filter(|(_, _, c)| keep(c))
-        .map(|(e, id, c)| (*id, e, c.clone()))
-        .collect();
-    found.sort_by_key(|(id, _, _)| *id);
+    let query = state.iter(world);
+    let mut found = Vec::with_capacity(query.len());
+    found.extend(
+        query
+            .filter(|(_, _, c)| keep(c))
+            .map(|(e, id, c)| (*id, e, c.clone())),
+    );
+    // Ids are unique, so an unstable sort gives the one stable order.
+    found.sort_unstable_by_key(|(id, _, _)| *id);
     found.into_iter().map(|(_, e, c)| (e, c)).collect()
 }

@@ -10,58 +10,66 @@ use crate::sim::components::{Campaign, Compromise};
 use crate::sim::event::{Event, TrustCause, TrustMeasure};
 use crate::sim::resources::*;
 
+/// The score phase: metrics, the alliance's expectations, then objectives.
+pub fn score_turn(world: &mut World) {
+    let rules = world.resource::<Rules>().0.clone();
+    let turn = world.resource::<Clock>().turn;
+    measure_impact(world);
+    alliance_expects_consultation(world, &rules, turn);
+    score_objectives(world, &rules, turn);
+}
+
 /// Impact and outage rate follow the cascade's running sums; the
 /// customer-minutes lost accumulate every turn at the current rate.
-pub fn measure_impact(cascade: Res<CascadeState>, mut metrics: ResMut<Metrics>) {
-    metrics.impact = (cascade.lost_weighted * 1000)
+fn measure_impact(world: &mut World) {
+    let cascade = world.resource::<CascadeState>();
+    let impact = (cascade.lost_weighted * 1000)
         .checked_div(cascade.total_weighted)
         .unwrap_or(0) as u16;
-    metrics.outage_rate = cascade.outage_rate;
-    metrics.assets_down = cascade.down;
-    metrics.peak_impact = metrics.peak_impact.max(metrics.impact);
-    metrics.customer_minutes_lost = metrics
-        .customer_minutes_lost
-        .saturating_add(cascade.outage_rate);
+    let (outage_rate, down) = (cascade.outage_rate, cascade.down);
+    let mut metrics = world.resource_mut::<Metrics>();
+    metrics.impact = impact;
+    metrics.outage_rate = outage_rate;
+    metrics.assets_down = down;
+    metrics.peak_impact = metrics.peak_impact.max(impact);
+    metrics.customer_minutes_lost = metrics.customer_minutes_lost.saturating_add(outage_rate);
 }
 
 /// Once the harm has passed the threshold, the ally expects consultations:
 /// each turn past the grace without them costs alliance trust.
-pub fn alliance_expects_consultation(
-    rules: Res<Rules>,
-    clock: Res<Clock>,
-    mut metrics: ResMut<Metrics>,
-    mut politics: ResMut<Politics>,
-    mut log: ResMut<TurnLog>,
-) {
-    let rules = &rules.0;
-    if metrics.peak_impact >= rules.escalation_threshold() {
-        metrics.escalation_reached.get_or_insert(clock.turn);
-    }
-    let Some(reached) = metrics.escalation_reached else {
+fn alliance_expects_consultation(world: &mut World, rules: &Scenario, turn: u32) {
+    let reached = {
+        let mut metrics = world.resource_mut::<Metrics>();
+        if metrics.peak_impact >= rules.escalation_threshold() {
+            metrics.escalation_reached.get_or_insert(turn);
+        }
+        metrics.escalation_reached
+    };
+    let Some(reached) = reached else {
         return;
     };
     let t = &rules.tuning;
-    if politics.article5_turn.is_none() && clock.turn > reached + u32::from(t.escalation_grace) {
+    let mut politics = world.resource_mut::<Politics>();
+    if politics.article5_turn.is_none() && turn > reached + u32::from(t.escalation_grace) {
         let before = politics.alliance_trust;
         politics.alliance_trust = super::effects::shift(
             before,
             i32::from(t.article5_unanswered_alliance_trust_per_turn),
         );
-        if politics.alliance_trust != before {
-            log.push(Event::TrustChanged {
+        let now = politics.alliance_trust;
+        if now != before {
+            world.resource_mut::<TurnLog>().push(Event::TrustChanged {
                 measure: TrustMeasure::Alliance,
                 cause: TrustCause::Article5Unanswered,
-                delta: i32::from(politics.alliance_trust) - i32::from(before),
-                now: politics.alliance_trust,
+                delta: i32::from(now) - i32::from(before),
+                now,
             });
         }
     }
 }
 
-pub fn score_objectives(world: &mut World) {
-    let rules = world.resource::<Rules>().0.clone();
-    let turn = world.resource::<Clock>().turn;
-    let last = turn >= rules.turn_limit || attackers_done(world, &rules);
+fn score_objectives(world: &mut World, rules: &Scenario, turn: u32) {
+    let last = turn >= rules.turn_limit || attackers_done(world, rules);
     // Taken out and put back, so judging can read the rest of the world.
     let mut objectives = std::mem::take(&mut *world.resource_mut::<Objectives>());
     let mut events = Vec::new();

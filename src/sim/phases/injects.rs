@@ -134,13 +134,22 @@ fn apply_overrides(
 
 fn fire_injects(world: &mut World) {
     let rules = world.resource::<Rules>().0.clone();
+    if rules.injects.is_empty() {
+        return;
+    }
     let turn = world.resource::<Clock>().turn;
-    for i in 0..rules.injects.len() {
-        // Firing one inject marks only itself fired; triggers are read as
-        // the injects before it this turn leave the world.
-        let waiting = world.resource::<InjectsFired>().0[i].is_none()
-            && !world.resource::<InjectsHeld>().0[i];
-        if waiting && triggered(world, i as u32, &rules.injects[i].trigger, turn) {
+    // Firing one inject marks only itself fired and holds none, so the
+    // injects still waiting are looked up once.
+    let waiting: Vec<usize> = {
+        let fired = &world.resource::<InjectsFired>().0;
+        let held = &world.resource::<InjectsHeld>().0;
+        (0..rules.injects.len())
+            .filter(|&i| fired[i].is_none() && !held[i])
+            .collect()
+    };
+    for i in waiting {
+        // Triggers are read as the injects before it this turn leave the world.
+        if triggered(world, i as u32, &rules.injects[i].trigger, turn) {
             fire(world, &rules, i, turn);
         }
     }

@@ -280,12 +280,16 @@ impl Session {
     /// What the computer-played teams decide this turn, in team order.
     pub fn policy_decisions(&self) -> Vec<Decision> {
         let mut all = Vec::new();
-        // One reader serves every team: its resource lookups are the
-        // costliest part of a quiet team's turn.
-        let read = self.sim.read();
+        // One reader serves every team, and none is made when no policy
+        // decides anything: its lookups are most of a quiet team's turn.
+        let mut read = None;
         for (t, c) in self.controllers.iter().enumerate() {
-            if let Controller::Policy(p) = c {
-                all.extend(Self::decide(read.clone(), t as TeamIdx, *p));
+            match c {
+                Controller::Policy(PolicyKind::Idle) | Controller::Human => {}
+                Controller::Policy(p) => {
+                    let read = read.get_or_insert_with(|| self.sim.read());
+                    all.extend(Self::decide(read.clone(), t as TeamIdx, *p));
+                }
             }
         }
         all

@@ -1,6 +1,8 @@
 //! Read-only access to the world for checks, views and policies, so
 //! nothing outside the sim touches the ECS directly.
 
+use std::cell::OnceCell;
+
 use bevy_ecs::prelude::*;
 
 use crate::scenario::model::{AssetIdx, AttackerIdx, OrgIdx, Scenario};
@@ -10,22 +12,25 @@ use super::decision::{CheckState, Decision};
 use super::knowledge::Facts;
 use super::resources::*;
 
-/// Typed getters over a `&World`. Resources are looked up once, when the
-/// reader is made: policies and checks ask many small questions per turn.
+/// Typed getters over a `&World`. The index, the rules and the clock are
+/// looked up when the reader is made; every other resource on first use
+/// and then kept, since policies and checks ask many small questions per
+/// turn and most turns need only a few of them.
 #[derive(Clone)]
 pub struct SimRead<'w> {
     world: &'w World,
     index: &'w Index,
     scenario: &'w Scenario,
     clock: &'w Clock,
-    politics: &'w Politics,
-    agenda: &'w super::agenda::Agenda,
-    ownership: &'w Ownership,
-    availability: &'w AvailabilityMap,
-    metrics: &'w Metrics,
-    objectives: &'w Objectives,
-    response_access: &'w ResponseAccess,
-    assistance_sent: &'w AssistanceSent,
+    politics: OnceCell<&'w Politics>,
+    agenda: OnceCell<&'w super::agenda::Agenda>,
+    ownership: OnceCell<&'w Ownership>,
+    availability: OnceCell<&'w AvailabilityMap>,
+    metrics: OnceCell<&'w Metrics>,
+    objectives: OnceCell<&'w Objectives>,
+    response_access: OnceCell<&'w ResponseAccess>,
+    assistance_sent: OnceCell<&'w AssistanceSent>,
+    actionable: OnceCell<&'w Actionable>,
 }
 
 impl<'w> SimRead<'w> {
@@ -35,15 +40,20 @@ impl<'w> SimRead<'w> {
             index: world.resource::<Index>(),
             scenario: &world.resource::<Rules>().0,
             clock: world.resource::<Clock>(),
-            politics: world.resource::<Politics>(),
-            agenda: world.resource::<super::agenda::Agenda>(),
-            ownership: world.resource::<Ownership>(),
-            availability: world.resource::<AvailabilityMap>(),
-            metrics: world.resource::<Metrics>(),
-            objectives: world.resource::<Objectives>(),
-            response_access: world.resource::<ResponseAccess>(),
-            assistance_sent: world.resource::<AssistanceSent>(),
+            politics: OnceCell::new(),
+            agenda: OnceCell::new(),
+            ownership: OnceCell::new(),
+            availability: OnceCell::new(),
+            metrics: OnceCell::new(),
+            objectives: OnceCell::new(),
+            response_access: OnceCell::new(),
+            assistance_sent: OnceCell::new(),
+            actionable: OnceCell::new(),
         }
+    }
+
+    fn cached<T: Resource>(&self, cell: &OnceCell<&'w T>) -> &'w T {
+        cell.get_or_init(|| self.world.resource::<T>())
     }
 
     pub fn scenario(&self) -> &'w Scenario {
@@ -77,7 +87,7 @@ impl<'w> SimRead<'w> {
         self.component(self.index.assets[asset as usize])
     }
     pub fn availability(&self) -> &'w [u16] {
-        &self.availability.0
+        &self.cached(&self.availability).0
     }
     pub fn staff(&self, org: OrgIdx) -> &'w Staff {
         self.component(self.index.orgs[org as usize])
@@ -92,22 +102,21 @@ impl<'w> SimRead<'w> {
         self.component(self.index.attackers[attacker as usize])
     }
     pub fn politics(&self) -> &'w Politics {
-        self.politics
+        self.cached(&self.politics)
     }
     pub fn metrics(&self) -> &'w Metrics {
-        self.metrics
+        self.cached(&self.metrics)
     }
     pub fn objectives(&self) -> &'w Objectives {
-        self.objectives
+        self.cached(&self.objectives)
     }
     pub fn ownership(&self) -> &'w Ownership {
-        self.ownership
+        self.cached(&self.ownership)
     }
     /// The team's assets an incident responder may act on (`None` for an
     /// organisation that is not one).
     pub fn actionable(&self, org: OrgIdx) -> Option<&'w [AssetIdx]> {
-        self.world
-            .resource::<Actionable>()
+        self.cached(&self.actionable)
             .0
             .get(org as usize)
             .and_then(|a| a.as_deref())
@@ -219,7 +228,7 @@ impl CheckState for WorldCheck<'_> {
             .any(|(i, v)| v.patchable && i < 64 && patched & (1 << i) == 0)
     }
     fn in_progress(&self, decision: &Decision) -> bool {
-        self.started.contains(decision) || self.read.agenda.in_progress(decision)
+        self.started.contains(decision) || self.read.cached(&self.read.agenda).in_progress(decision)
     }
     fn alert_level(&self) -> u8 {
         self.read.politics().alert_level
@@ -234,9 +243,15 @@ impl CheckState for WorldCheck<'_> {
         self.read.campaign(attacker).infrastructure
     }
     fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
-        self.read.response_access.0.has(responder, owner)
+        self.read
+            .cached(&self.read.response_access)
+            .0
+            .has(responder, owner)
     }
     fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool {
-        self.read.assistance_sent.0.has(lender, borrower)
+        self.read
+            .cached(&self.read.assistance_sent)
+            .0
+            .has(lender, borrower)
     }
 }

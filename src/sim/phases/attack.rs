@@ -301,7 +301,12 @@ fn lateral_movement(
     campaign: &Campaign,
     gained: &mut Vec<(Entity, Compromise)>,
 ) -> bool {
-    let mut taken: Vec<u32> = held.iter().map(|(_, c)| c.asset).collect();
+    // Assets held or taken this turn, one bit each: the walk asks for
+    // every link it passes.
+    let mut taken = AssetBits::new(ctx.rules.assets.len());
+    for (_, c) in held {
+        taken.insert(c.asset);
+    }
     let sources: Vec<u32> = held
         .iter()
         .map(|(_, c)| c.asset)
@@ -327,7 +332,7 @@ fn lateral_movement(
         if moves >= usize::from(ctx.rules.tuning.max_moves_per_turn) {
             break;
         }
-        if taken.contains(&next) {
+        if taken.contains(next) {
             continue;
         }
         let d = defences(world, ctx, next);
@@ -343,7 +348,7 @@ fn lateral_movement(
         moves += 1;
         if rng.chance_bp(defended(ctx, bp, d.monitoring)) {
             gained.push(spawn_compromise(world, ctx, next));
-            taken.push(next);
+            taken.insert(next);
         }
     }
     // Done when every target is held, or when some are and the attacker
@@ -352,7 +357,7 @@ fn lateral_movement(
         .stage
         .targets
         .iter()
-        .filter(|t| taken.contains(t))
+        .filter(|&&t| taken.contains(t))
         .count();
     held_targets == ctx.stage.targets.len()
         || (held_targets > 0
@@ -361,6 +366,25 @@ fn lateral_movement(
                     .stage
                     .min_turns
                     .max(u32::from(ctx.rules.tuning.attacker_patience)))
+}
+
+/// A set of assets as one bit per asset.
+struct AssetBits(Vec<u64>);
+
+impl AssetBits {
+    fn new(assets: usize) -> Self {
+        AssetBits(vec![0; assets.div_ceil(64)])
+    }
+    fn insert(&mut self, asset: u32) {
+        if let Some(word) = self.0.get_mut(asset as usize / 64) {
+            *word |= 1 << (asset % 64);
+        }
+    }
+    fn contains(&self, asset: u32) -> bool {
+        self.0
+            .get(asset as usize / 64)
+            .is_some_and(|word| word & (1 << (asset % 64)) != 0)
+    }
 }
 
 /// Held targets the attacker can reach through its command channel.
@@ -496,6 +520,19 @@ fn deface(
 #[cfg(test)]
 mod tests {
     use crate::sim::fixture::*;
+
+    #[test]
+    fn asset_bits_hold_each_asset_once_across_word_boundaries() {
+        let mut bits = super::AssetBits::new(130);
+        for asset in [0, 63, 64, 129] {
+            bits.insert(asset);
+        }
+        let held: Vec<u32> = (0..130).filter(|&a| bits.contains(a)).collect();
+        assert_eq!(held, vec![0, 63, 64, 129]);
+        // An asset past the last word is neither stored nor reported.
+        bits.insert(192);
+        assert!(!bits.contains(192));
+    }
 
     #[test]
     fn the_attacker_gets_in_steals_and_wipes_when_nobody_answers() {

@@ -314,7 +314,11 @@ fn lateral_movement(
         .collect();
     // Links to targets from every foothold come first; then the attacker
     // explores other links, starting from a different foothold each turn.
-    let is_target = |a: &u32| ctx.stage.targets.contains(a);
+    let mut targets = AssetBits::new(ctx.rules.assets.len());
+    for &t in &ctx.stage.targets {
+        targets.insert(t);
+    }
+    let is_target = |a: &u32| targets.contains(*a);
     let rotate = (campaign.turns_in_stage as usize)
         .checked_rem(sources.len())
         .unwrap_or(0);

@@ -65,24 +65,38 @@ pub fn propagate_outages(
     }
     // Buffers run down while a dependency stays down and refill when it
     // comes back. Only edges next to a down asset, or still counting, can
-    // move; a counter that moved may change next turn's result.
+    // move; a counter that moved may change next turn's result. The same
+    // pass over the assets logs what went down or came back.
     let mut pending = false;
+    let mut changed = false;
     let Supply {
         starved, running, ..
     } = &mut *supply;
     let mut still_running = Vec::with_capacity(running.len());
-    for (upstream, &value) in settled.iter().enumerate() {
-        if value >= DOWN {
+    for (i, (&before, &after)) in map.0.iter().zip(settled.iter()).enumerate() {
+        if after < DOWN {
+            for &(_, edge, buffer) in dependants.of(i) {
+                let c = &mut starved[edge as usize];
+                let next = (*c + 1).min(buffer);
+                pending |= next != *c;
+                *c = next;
+                if next != 0 {
+                    still_running.push(edge);
+                }
+            }
+        }
+        if before == after {
             continue;
         }
-        for &(_, edge, buffer) in dependants.of(upstream) {
-            let c = &mut starved[edge as usize];
-            let next = (*c + 1).min(buffer);
-            pending |= next != *c;
-            *c = next;
-            if next != 0 {
-                still_running.push(edge);
-            }
+        changed = true;
+        state.account(&rules.0.assets[i], rules.0.turn_minutes, before, after);
+        if before >= DOWN && after < DOWN {
+            log.push(Event::AssetDown { asset: i as u32 });
+        } else if before < DOWN && after >= DOWN {
+            log.push(Event::AssetRecovered { asset: i as u32 });
+        }
+        if let Ok(mut health) = assets.get_mut(index.assets[i]) {
+            health.availability = after;
         }
     }
     // Each edge has one upstream, so it is listed at most once; marks
@@ -101,23 +115,9 @@ pub fn propagate_outages(
         still[edge as usize] = false;
     }
     *running = still_running;
-    let mut changed = false;
-    for (i, (&before, &after)) in map.0.iter().zip(settled.iter()).enumerate() {
-        if before == after {
-            continue;
-        }
-        changed = true;
-        state.account(&rules.0.assets[i], rules.0.turn_minutes, before, after);
-        if before >= DOWN && after < DOWN {
-            log.push(Event::AssetDown { asset: i as u32 });
-        } else if before < DOWN && after >= DOWN {
-            log.push(Event::AssetRecovered { asset: i as u32 });
-        }
-        if let Ok(mut health) = assets.get_mut(index.assets[i]) {
-            health.availability = after;
-        }
-    }
-    map.0.copy_from_slice(settled);
+    // The settled values become the map; the old map is scratch, refilled
+    // from the assets' own availability next time.
+    std::mem::swap(&mut map.0, settled);
     state.dirty = false;
     state.pending = pending;
     state.changed = changed;

@@ -190,13 +190,19 @@ impl<'a> TeamLens<'a> {
         if !self.is_mine(d.org) {
             return Err(Refusal::NotYourOrganisation);
         }
-        decision::check(&WorldCheck::new_from(self.read.clone()), d, queued_staff)
+        decision::check(
+            &WorldCheck::new_from(std::borrow::Cow::Borrowed(&self.read)),
+            d,
+            queued_staff,
+        )
     }
     pub fn staff_cost(&self, d: &Decision) -> u32 {
         decision::staff_cost(self.read.scenario(), d)
     }
     /// Whether the team has evidence on an attacker (for attribution).
     pub fn has_evidence(&self, org: OrgIdx, attacker: AttackerIdx) -> bool {
-        self.is_mine(org) && WorldCheck::new_from(self.read.clone()).has_evidence(org, attacker)
+        self.is_mine(org)
+            && WorldCheck::new_from(std::borrow::Cow::Borrowed(&self.read))
+                .has_evidence(org, attacker)
     }
 }

@@ -1,6 +1,7 @@
 //! Read-only access to the world for checks, views and policies, so
 //! nothing outside the sim touches the ECS directly.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use bevy_ecs::prelude::*;
@@ -146,18 +147,20 @@ impl<'w> SimRead<'w> {
 /// the decisions already started this turn leave it (see [`start`]).
 ///
 /// [`start`]: WorldCheck::start
-pub struct WorldCheck<'w> {
-    read: SimRead<'w>,
+pub struct WorldCheck<'r, 'w> {
+    /// Borrowed when a lens checks: the resources it has looked up stay
+    /// looked up for every check it makes.
+    read: Cow<'r, SimRead<'w>>,
     /// Staff held by decisions started through this check, by organisation.
     held: Vec<u32>,
     started: std::collections::BTreeSet<Decision>,
 }
 
-impl<'w> WorldCheck<'w> {
+impl<'r, 'w> WorldCheck<'r, 'w> {
     pub fn new(world: &'w World) -> Self {
-        WorldCheck::new_from(SimRead::new(world))
+        WorldCheck::new_from(Cow::Owned(SimRead::new(world)))
     }
-    pub fn new_from(read: SimRead<'w>) -> Self {
+    pub fn new_from(read: Cow<'r, SimRead<'w>>) -> Self {
         WorldCheck {
             read,
             held: Vec::new(),
@@ -176,7 +179,7 @@ impl<'w> WorldCheck<'w> {
     }
 }
 
-impl CheckState for WorldCheck<'_> {
+impl CheckState for WorldCheck<'_, '_> {
     fn scenario(&self) -> &Scenario {
         self.read.scenario
     }

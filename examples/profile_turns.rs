@@ -1,6 +1,8 @@
-//! Runs many 48-turn sessions of a generated world, for profilers:
-//! `cargo run --release --example profile_turns -- 400 200 random` (a
-//! generated world of 400 assets) or `-- tokyo-games 200 doctrine`.
+//! Runs many sessions of a generated world, for profilers:
+//! `cargo run --release --example profile_turns -- 400 200 random` (200
+//! 48-turn sessions of a generated world of 400 assets),
+//! `-- tokyo-games 200 doctrine`, or `-- 1000 60 random 8` (sessions of
+//! 8 turns, as the `turn-per-asset` benchmark times them).
 
 use kizuna::policy::PolicyKind;
 use kizuna::session::{Controller, Session};
@@ -17,6 +19,7 @@ fn main() {
         .next()
         .and_then(|a| a.parse().ok())
         .unwrap_or(PolicyKind::Random);
+    let turns: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(48);
     let loaded = kizuna::worldgen::load_named(&world);
     let loaded = match loaded {
         Ok(l) => l,
@@ -31,12 +34,12 @@ fn main() {
     for seed in 0..sessions {
         let mut s = Session::new(&loaded, seed, teams.clone(), false);
         let started = std::time::Instant::now();
-        s.run_exactly(48, |o| total += u64::from(o.score));
+        s.run_exactly(turns, |o| total += u64::from(o.score));
         stepping += started.elapsed();
     }
-    let turns = sessions * 48;
+    let played = sessions * u64::from(turns);
     println!(
-        "{turns} turns, {:.2} µs per turn ({total})",
-        stepping.as_secs_f64() * 1e6 / turns as f64
+        "{played} turns, {:.2} µs per turn ({total})",
+        stepping.as_secs_f64() * 1e6 / played as f64
     );
 }

@@ -38,7 +38,6 @@ fn main() {
             "{assets},{started},{played},{:.0}",
             played as f64 / assets as f64
         );
-        drop(session);
     }
 }
 

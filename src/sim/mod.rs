@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod components;
 pub mod decision;
+pub mod decision_set;
 pub mod event;
 #[cfg(test)]
 mod fixture;
@@ -160,7 +161,13 @@ impl Sim {
         *self.world.resource_mut::<TurnInput>() = input;
         self.world.resource_mut::<HashThisTurn>().0 = hash;
         self.schedule.run(&mut self.world);
-        let log = std::mem::take(&mut *self.world.resource_mut::<TurnLog>());
+        // The next turn's log starts with room for as many events as this
+        // one had, so it does not grow by doubling from empty every turn.
+        let log = {
+            let mut current = self.world.resource_mut::<TurnLog>();
+            let room = current.events.len();
+            std::mem::replace(&mut *current, TurnLog::with_capacity(room))
+        };
         let state_hash = self.world.resource_mut::<LastHash>().0.take();
         let objectives = self.world.resource::<Objectives>();
         let outcome = TurnOutcome {

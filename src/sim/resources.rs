@@ -46,6 +46,12 @@ pub struct TurnLog {
 }
 
 impl TurnLog {
+    pub fn with_capacity(events: usize) -> Self {
+        TurnLog {
+            events: Vec::with_capacity(events),
+            refused: Vec::new(),
+        }
+    }
     pub fn push(&mut self, event: Event) {
         self.events.push(event);
     }

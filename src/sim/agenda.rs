@@ -3,12 +3,11 @@
 //! another — instead of a timer per kind. Items keep the order they were
 //! scheduled in, so each phase takes its due items in a fixed order.
 
-use std::collections::BTreeSet;
-
 use bevy_ecs::prelude::*;
 
 use super::components::{ActionInProgress, IntelMessage};
 use super::decision::Decision;
+use super::decision_set::DecisionSet;
 
 /// What falls due.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +30,9 @@ pub struct Scheduled {
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct Agenda {
     items: Vec<Scheduled>,
-    /// Decisions being carried out, so "is this already running?" costs a
-    /// lookup, not a scan.
-    running: BTreeSet<Decision>,
+    /// Decisions being carried out, so "is this already running?" need not
+    /// walk every scheduled item.
+    running: DecisionSet,
     /// The last turn whose actions were taken: how far the agenda has run.
     now: u32,
 }

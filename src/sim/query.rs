@@ -153,7 +153,7 @@ pub struct WorldCheck<'r, 'w> {
     read: Cow<'r, SimRead<'w>>,
     /// Staff held by decisions started through this check, by organisation.
     held: Vec<u32>,
-    started: std::collections::BTreeSet<Decision>,
+    started: crate::sim::decision_set::DecisionSet,
 }
 
 impl<'r, 'w> WorldCheck<'r, 'w> {
@@ -164,7 +164,7 @@ impl<'r, 'w> WorldCheck<'r, 'w> {
         WorldCheck {
             read,
             held: Vec::new(),
-            started: std::collections::BTreeSet::new(),
+            started: Default::default(),
         }
     }
     /// Counts a decision as started: its staff held and its action running
@@ -172,7 +172,9 @@ impl<'r, 'w> WorldCheck<'r, 'w> {
     pub fn start(&mut self, decision: &Decision, staff: u32) {
         let org = decision.org as usize;
         if self.held.len() <= org {
-            self.held.resize(org + 1, 0);
+            // Sized once for every organisation, not grown one at a time.
+            let orgs = self.read.scenario.organisations.len();
+            self.held.resize(orgs.max(org + 1), 0);
         }
         self.held[org] += staff;
         self.started.insert(decision.clone());

@@ -288,7 +288,12 @@ impl Session {
                 Controller::Policy(PolicyKind::Idle) | Controller::Human => {}
                 Controller::Policy(p) => {
                     let read = read.get_or_insert_with(|| self.sim.read());
-                    all.extend(Self::decide(read.clone(), t as TeamIdx, *p));
+                    let decided = Self::decide(read.clone(), t as TeamIdx, *p);
+                    if all.is_empty() {
+                        all = decided;
+                    } else {
+                        all.extend(decided);
+                    }
                 }
             }
         }
@@ -328,7 +333,6 @@ impl Session {
 
     /// Steps the world with exactly these inputs and logs them.
     fn apply_turn(&mut self, decisions: Vec<Decision>, overrides: Vec<Override>) -> TurnOutcome {
-        let turn = self.turn();
         let outcome = self.sim.step(
             TurnInput {
                 decisions: decisions.clone(),
@@ -346,7 +350,7 @@ impl Session {
             None => String::new(),
         };
         self.log.turns.push(TurnRecord {
-            turn,
+            turn: outcome.turn,
             decisions,
             overrides,
             state_hash,

@@ -117,7 +117,9 @@ fn score_objectives(world: &mut World, rules: &Scenario, turn: u32) {
     objectives.score = (kept * 100).checked_div(total).unwrap_or(100) as u32;
     objectives.ended = last;
     *world.resource_mut::<Objectives>() = objectives;
-    world.resource_mut::<TurnLog>().events.extend(events);
+    if !events.is_empty() {
+        world.resource_mut::<TurnLog>().events.extend(events);
+    }
 }
 
 fn attackers_done(world: &World, rules: &Scenario) -> bool {

@@ -30,19 +30,18 @@ impl DecisionSet {
 
     /// Adds `d`; false if it was already there.
     pub fn insert(&mut self, d: Decision) -> bool {
-        if self.contains(&d) {
+        if let Some(many) = &mut self.many {
+            return many.insert(d);
+        }
+        if self.few.contains(&d) {
             return false;
         }
-        match &mut self.many {
-            Some(many) => {
-                many.insert(d);
-            }
-            None if self.few.len() < SCANNED => self.few.push(d),
-            None => {
-                let mut many: BTreeSet<Decision> = self.few.drain(..).collect();
-                many.insert(d);
-                self.many = Some(many);
-            }
+        if self.few.len() < SCANNED {
+            self.few.push(d);
+        } else {
+            let mut many: BTreeSet<Decision> = self.few.drain(..).collect();
+            many.insert(d);
+            self.many = Some(many);
         }
         true
     }

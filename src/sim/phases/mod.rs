@@ -68,7 +68,8 @@ fn compromises_where(
             .map(|(e, id, c)| (*id, e, c.clone())),
     );
     // Entities come out nearly in id order (spawned in that order, moved
-    // only when one is removed): a run-aware sort takes that in one pass.
+    // only when one is removed); the stable sort uses the runs already in
+    // order. Ids are unique, so any sort gives the same order.
     found.sort_by_key(|(id, _, _)| *id);
     found.into_iter().map(|(_, e, c)| (e, c)).collect()
 }

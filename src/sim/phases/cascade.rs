@@ -45,13 +45,17 @@ pub fn propagate_outages(
     settled.clear();
     settled.extend_from_slice(&state.own);
     work.clear();
-    work.extend(
-        settled
-            .iter()
-            .enumerate()
-            .filter(|(_, own)| **own < DOWN)
-            .map(|(i, _)| i as u32),
-    );
+    for (c, chunk) in settled.chunks(CHUNK).enumerate() {
+        if any_down(chunk) {
+            let first = c * CHUNK;
+            work.extend(
+                (first..)
+                    .zip(chunk)
+                    .filter(|(_, own)| **own < DOWN)
+                    .map(|(i, _)| i as u32),
+            );
+        }
+    }
     // Walk out from what is down; values only fall, so this ends.
     while let Some(upstream) = work.pop() {
         let value = settled[upstream as usize];
@@ -73,7 +77,18 @@ pub fn propagate_outages(
         starved, running, ..
     } = &mut *supply;
     let mut still_running = Vec::with_capacity(running.len());
-    for (i, (&before, &after)) in map.0.iter().zip(settled.iter()).enumerate() {
+    // Most assets are up and unchanged: whole chunks are passed over with
+    // one comparison each.
+    let changed_or_down = map
+        .0
+        .chunks(CHUNK)
+        .zip(settled.chunks(CHUNK))
+        .enumerate()
+        .filter(|(_, (before, after))| before != after || any_down(after))
+        .flat_map(|(c, (before, after))| {
+            (c * CHUNK..).zip(before.iter().copied().zip(after.iter().copied()))
+        });
+    for (i, (before, after)) in changed_or_down {
         if after < DOWN {
             for &(_, edge, buffer) in dependants.of(i) {
                 let c = &mut starved[edge as usize];
@@ -123,8 +138,19 @@ pub fn propagate_outages(
     state.changed = changed;
 }
 
+/// Assets scanned together when looking for the few that are down or
+/// changed.
+const CHUNK: usize = 32;
+
+/// Whether any value in `chunk` is down; written as a fold so it compiles
+/// to a few vector comparisons.
+fn any_down(chunk: &[u16]) -> bool {
+    chunk.iter().fold(false, |any, &v| any | (v < DOWN))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::DOWN;
     use crate::sim::fixture::*;
 
     #[test]
@@ -167,6 +193,46 @@ mod tests {
         );
         assert_eq!(sim.read().availability()[power as usize], 1000);
         assert_eq!(sim.read().availability()[mail as usize], 1000);
+    }
+
+    /// Outages spread over several chunks of a larger world: every change
+    /// reaches the assets' health and the log, wherever it falls.
+    #[test]
+    fn changes_in_every_chunk_reach_health_and_the_log() {
+        use crate::sim::event::Event;
+        let s = match crate::worldgen::load_named("150") {
+            Ok(l) => l.scenario,
+            Err(e) => panic!("generated world does not load: {e:?}"),
+        };
+        let n = s.assets.len() as u32;
+        assert!(n as usize > 3 * super::CHUNK);
+        let mut sim = Sim::new(s.clone(), 3);
+        let mut before = sim.read().availability().to_vec();
+        for t in 0..24u32 {
+            // Knock out an asset in a different chunk each turn; every
+            // fourth turn bring one back.
+            let asset = (t * 37 + 5) % n;
+            let availability = if t % 4 == 3 { 1000 } else { 0 };
+            let outcome = override_turn(
+                &mut sim,
+                Change::SetAvailability {
+                    asset,
+                    availability,
+                },
+            );
+            let read = sim.read();
+            let after = read.availability();
+            for (i, (&was, &now)) in before.iter().zip(after).enumerate() {
+                let a = i as u32;
+                assert_eq!(read.health(a).availability, now, "asset {a}, turn {t}");
+                let down = outcome.events.contains(&Event::AssetDown { asset: a });
+                let recovered = outcome.events.contains(&Event::AssetRecovered { asset: a });
+                assert_eq!(down, was >= DOWN && now < DOWN, "asset {a}, turn {t}");
+                assert_eq!(recovered, was < DOWN && now >= DOWN, "asset {a}, turn {t}");
+            }
+            before = after.to_vec();
+        }
+        assert!(before.iter().filter(|&&v| v < DOWN).count() > 3);
     }
 
     #[test]

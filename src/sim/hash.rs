@@ -67,11 +67,14 @@ pub fn state_hash(world: &mut World) -> u64 {
     let mut enc = Encoder::default();
     // Each value is taken apart field by field, so a field added to any of
     // them fails to compile here until it is hashed (or said not to be).
-    let Clock { seed, turn } = *world.resource::<Clock>();
+    let Setting {
+        rules: _,
+        index,
+        clock: Clock { seed, turn },
+    } = world.resource::<Setting>().clone();
     enc.u64(seed);
     enc.u32(turn);
 
-    let index = world.resource::<Index>().clone();
     enc.len(index.orgs.len());
     for &e in index.orgs.iter() {
         if let Some(Staff {

@@ -29,7 +29,7 @@ use crate::scenario::model::Scenario;
 
 use decision::{Decision, Refusal};
 use event::Event;
-use resources::{Clock, HashThisTurn, LastHash, Objectives, TurnInput, TurnLog};
+use resources::{HashThisTurn, LastHash, Objectives, Setting, TurnInput, TurnLog};
 
 /// The nine phases of a turn, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,12 +143,12 @@ impl Sim {
     }
 
     pub fn seed(&self) -> u64 {
-        self.world.resource::<Clock>().seed
+        self.world.resource::<Setting>().clock.seed
     }
 
     /// The next turn to resolve (1-based); `turn() - 1` turns are done.
     pub fn turn(&self) -> u32 {
-        self.world.resource::<Clock>().turn
+        self.world.resource::<Setting>().clock.turn
     }
 
     pub fn ended(&self) -> bool {
@@ -178,7 +178,7 @@ impl Sim {
             score: objectives.score,
             ended: objectives.ended,
         };
-        self.world.resource_mut::<Clock>().turn = turn + 1;
+        self.world.resource_mut::<Setting>().clock.turn = turn + 1;
         outcome
     }
 

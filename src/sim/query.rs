@@ -13,7 +13,7 @@ use super::decision::{CheckState, Decision};
 use super::knowledge::Facts;
 use super::resources::*;
 
-/// Typed getters over a `&World`. The index, the rules and the clock are
+/// Typed getters over a `&World`. The setting (rules, index and clock) is
 /// looked up when the reader is made; every other resource on first use
 /// and then kept, since policies and checks ask many small questions per
 /// turn and most turns need only a few of them.
@@ -36,11 +36,12 @@ pub struct SimRead<'w> {
 
 impl<'w> SimRead<'w> {
     pub fn new(world: &'w World) -> Self {
+        let setting = world.resource::<Setting>();
         SimRead {
             world,
-            index: world.resource::<Index>(),
-            scenario: &world.resource::<Rules>().0,
-            clock: world.resource::<Clock>(),
+            index: &setting.index,
+            scenario: &setting.rules,
+            clock: &setting.clock,
             politics: OnceCell::new(),
             agenda: OnceCell::new(),
             ownership: OnceCell::new(),

@@ -11,11 +11,17 @@ use super::decision::{Decision, Refusal};
 use super::event::Event;
 use super::overrides::Override;
 
-/// The scenario being played; never changes during a run.
+/// What a run is set in: the scenario being played (never changes during
+/// a run), the entities by scenario index, and the clock. One resource,
+/// because nearly every phase reads all three and each lookup costs.
 #[derive(Resource, Clone)]
-pub struct Rules(pub Arc<Scenario>);
+pub struct Setting {
+    pub rules: Arc<Scenario>,
+    pub index: Index,
+    pub clock: Clock,
+}
 
-#[derive(Resource, Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Clock {
     pub seed: u64,
     /// The turn being resolved (1-based).
@@ -24,7 +30,7 @@ pub struct Clock {
 
 /// Entities by scenario index. Fixed after spawning, and shared, so a
 /// system can hold a copy while it changes the world.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Index {
     pub orgs: Arc<[Entity]>,
     pub assets: Arc<[Entity]>,

@@ -114,12 +114,14 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
         }
     }
     world.insert_resource(ownership);
-    world.insert_resource(Rules(scenario.clone()));
-    world.insert_resource(Clock { seed, turn: 1 });
-    world.insert_resource(Index {
-        orgs: orgs.into(),
-        assets: assets.into(),
-        attackers: attackers.into(),
+    world.insert_resource(Setting {
+        rules: scenario.clone(),
+        index: Index {
+            orgs: orgs.into(),
+            assets: assets.into(),
+            attackers: attackers.into(),
+        },
+        clock: Clock { seed, turn: 1 },
     });
     world.insert_resource(TurnInput::default());
     world.insert_resource(TurnLog::default());

@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx, Scenario};
+use crate::scenario::model::{AssetIdx, AttackerIdx, Nation, OrgIdx};
 use crate::sim::agenda::Agenda;
 use crate::sim::components::*;
 use crate::sim::decision::{self, Action, Decision};
@@ -15,19 +15,19 @@ use crate::sim::resources::*;
 
 use super::{effects, intel};
 
-/// Applies one event of a decision, on `turn` under `rules`. Events that
-/// are not a decision's change nothing here.
+/// Applies one event of a decision, on the setting's turn and under its
+/// rules. Events that are not a decision's change nothing here.
 pub fn apply(
     world: &mut World,
-    rules: &Scenario,
-    turn: u32,
+    setting: &Setting,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
     event: &Event,
 ) {
+    let (rules, index, turn) = (&*setting.rules, &setting.index, setting.clock.turn);
     match event {
         Event::DecisionStarted { decision: d, turns } => {
             let staff = decision::staff_cost(rules, d);
-            with_staff(world, d.org, |s| {
+            with_staff(world, index, d.org, |s| {
                 s.committed = s.committed.saturating_add(staff)
             });
             let kind = d.action.kind();
@@ -47,49 +47,48 @@ pub fn apply(
                 *turns,
             );
         }
-        Event::ActionFailed { decision: d, .. } => release(world, rules, d),
+        Event::ActionFailed { decision: d, .. } => release(world, setting, d),
         Event::ActionSucceeded { decision: d } => {
-            release(world, rules, d);
-            take_effect(world, rules, compromises, d, turn);
+            release(world, setting, d);
+            take_effect(world, setting, compromises, d);
         }
         _ => {}
     }
 }
 
 /// A finished action gives its staff back.
-fn release(world: &mut World, rules: &Scenario, d: &Decision) {
-    let staff = decision::staff_cost(rules, d);
-    with_staff(world, d.org, |s| {
+fn release(world: &mut World, setting: &Setting, d: &Decision) {
+    let staff = decision::staff_cost(&setting.rules, d);
+    with_staff(world, &setting.index, d.org, |s| {
         s.committed = s.committed.saturating_sub(staff)
     });
 }
 
-fn with_staff(world: &mut World, org: OrgIdx, f: impl FnOnce(&mut Staff)) {
-    let e = effects::org_entity(world, org);
-    if let Some(mut s) = world.get_mut::<Staff>(e) {
+fn with_staff(world: &mut World, index: &Index, org: OrgIdx, f: impl FnOnce(&mut Staff)) {
+    if let Some(mut s) = world.get_mut::<Staff>(index.orgs[org as usize]) {
         f(&mut s);
     }
 }
 
 fn take_effect(
     world: &mut World,
-    rules: &Scenario,
+    setting: &Setting,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
     decision: &Decision,
-    turn: u32,
 ) {
+    let (rules, index, turn) = (&*setting.rules, &setting.index, setting.clock.turn);
     let org = decision.org;
     let t = &rules.tuning;
     match &decision.action {
-        Action::Monitor { asset } => with_defences(world, *asset, |d| {
+        Action::Monitor { asset } => with_defences(world, index, *asset, |d| {
             d.monitoring = (d.monitoring.saturating_add(t.monitor_step)).min(1000)
         }),
         Action::Hunt { asset } => {
-            with_defences(world, *asset, |d| d.hunt_bp = t.hunt_bp);
+            with_defences(world, index, *asset, |d| d.hunt_bp = t.hunt_bp);
             world.resource_mut::<Hunts>().0.push(*asset);
         }
         Action::Isolate { asset } => {
-            with_defences(world, *asset, |d| d.isolated = true);
+            with_defences(world, index, *asset, |d| d.isolated = true);
             effects::mark_cascade(world, *asset);
         }
         Action::Patch { asset } => {
@@ -102,15 +101,14 @@ fn take_effect(
                 .enumerate()
                 .filter(|(_, v)| v.patchable)
                 .fold(0, |m, (i, _)| m | (1 << i));
-            with_defences(world, *asset, |d| d.patched |= patchable & mask);
+            with_defences(world, index, *asset, |d| d.patched |= patchable & mask);
         }
         Action::Restore { asset } => {
-            let e = effects::asset_entity(world, *asset);
-            if let Some(mut h) = world.get_mut::<Health>(e) {
+            if let Some(mut h) = world.get_mut::<Health>(index.assets[*asset as usize]) {
                 h.own_availability = 1000;
                 h.integrity = 1000;
             }
-            with_defences(world, *asset, |d| d.isolated = false);
+            with_defences(world, index, *asset, |d| d.isolated = false);
             effects::mark_cascade(world, *asset);
             evict(world, compromises, org, *asset, |_| true);
         }
@@ -131,7 +129,7 @@ fn take_effect(
         Action::ShareIntel { to, tlp } => {
             let liaison = world.resource::<Politics>().liaison;
             let Some((knowledge, trust)) = world
-                .get_entity(effects::org_entity(world, org))
+                .get_entity(index.orgs[org as usize])
                 .ok()
                 .and_then(|e| Some((e.get::<Knowledge>()?, e.get::<Trust>()?)))
             else {
@@ -157,13 +155,13 @@ fn take_effect(
                 agenda.send(m);
             }
         }
-        Action::RequestAssistance { from } => lend_staff(world, rules, *from, org),
+        Action::RequestAssistance { from } => lend_staff(world, setting, *from, org),
         Action::PublicStatement => {
             world
                 .resource_mut::<Politics>()
                 .first_statement
                 .get_or_insert(turn);
-            let knows = team_knows_compromise(world, rules, org);
+            let knows = team_knows_compromise(world, setting, org);
             let delta = if knows {
                 t.statement_informed_public_trust
             } else {
@@ -176,7 +174,7 @@ fn take_effect(
         }
         Action::AttributePublicly { attacker } => {
             let named = world
-                .get::<Knowledge>(effects::org_entity(world, org))
+                .get::<Knowledge>(index.orgs[org as usize])
                 .and_then(|k| k.0.best_attribution(*attacker).map(|(n, _)| n.to_string()));
             let Some(named) = named else { return };
             let correct = named == rules.attackers[*attacker as usize].sponsor;
@@ -265,9 +263,8 @@ fn take_effect(
     }
 }
 
-fn with_defences(world: &mut World, asset: AssetIdx, f: impl FnOnce(&mut Defences)) {
-    let e = effects::asset_entity(world, asset);
-    if let Some(mut d) = world.get_mut::<Defences>(e) {
+fn with_defences(world: &mut World, index: &Index, asset: AssetIdx, f: impl FnOnce(&mut Defences)) {
+    if let Some(mut d) = world.get_mut::<Defences>(index.assets[asset as usize]) {
         f(&mut d);
     }
 }
@@ -290,7 +287,7 @@ fn evict(
 /// The attacker is out of the asset: the acting organisation's team and the
 /// owner know it is clean, so a later return can be detected afresh.
 fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx) {
-    let rules = world.resource::<Rules>().0.clone();
+    let rules = world.resource::<Setting>().rules.clone();
     let mut told: Vec<OrgIdx> = match rules.organisations[by as usize].team {
         Some(team) => rules.teams[team as usize].organisations.clone(),
         None => vec![by],
@@ -302,12 +299,13 @@ fn cleaned(world: &mut World, by: OrgIdx, asset: AssetIdx, attacker: AttackerIdx
 }
 
 /// A share of the lender's capacity moves over, for the rest of the scenario.
-fn lend_staff(world: &mut World, rules: &Scenario, from: OrgIdx, to: OrgIdx) {
+fn lend_staff(world: &mut World, setting: &Setting, from: OrgIdx, to: OrgIdx) {
+    let (rules, index) = (&*setting.rules, &setting.index);
     let t = &rules.tuning;
     if world.resource::<AssistanceSent>().0.has(from, to) {
         return;
     }
-    let lender = effects::org_entity(world, from);
+    let lender = index.orgs[from as usize];
     let lent = match world.get_mut::<Staff>(lender) {
         Some(mut s) => {
             let lent = crate::sim::decision::assistance_size(rules, from, s.available());
@@ -320,7 +318,7 @@ fn lend_staff(world: &mut World, rules: &Scenario, from: OrgIdx, to: OrgIdx) {
         return;
     }
     world.resource_mut::<AssistanceSent>().0.insert(from, to);
-    let borrower = effects::org_entity(world, to);
+    let borrower = index.orgs[to as usize];
     if let Some(mut s) = world.get_mut::<Staff>(borrower) {
         s.capacity += lent;
     }
@@ -336,7 +334,7 @@ fn lend_staff(world: &mut World, rules: &Scenario, from: OrgIdx, to: OrgIdx) {
 }
 
 fn remove_infrastructure(world: &mut World, attacker: u16, servers: u32) {
-    let e = world.resource::<Index>().attackers[attacker as usize];
+    let e = world.resource::<Setting>().index.attackers[attacker as usize];
     let remaining = match world.get_mut::<Campaign>(e) {
         Some(mut c) => {
             c.infrastructure = c.infrastructure.saturating_sub(servers);
@@ -352,8 +350,8 @@ fn remove_infrastructure(world: &mut World, attacker: u16, servers: u32) {
         });
 }
 
-fn team_knows_compromise(world: &World, rules: &Scenario, org: OrgIdx) -> bool {
-    let index = world.resource::<Index>();
+fn team_knows_compromise(world: &World, setting: &Setting, org: OrgIdx) -> bool {
+    let (rules, index) = (&*setting.rules, &setting.index);
     let knows = |o: OrgIdx| {
         world
             .get::<Knowledge>(index.orgs[o as usize])

@@ -17,10 +17,12 @@ pub fn advance_campaigns(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
 ) {
-    let rules = world.resource::<Rules>().0.clone();
-    let clock = *world.resource::<Clock>();
+    let Setting {
+        rules,
+        index,
+        clock,
+    } = world.resource::<Setting>().clone();
     let mut rng: Option<SimRng> = None;
-    let index = world.resource::<Index>().clone();
     let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
     // Compromises only appear in this phase, each for its own attacker, so
     // one sorted list taken now serves every attacker.

@@ -27,8 +27,7 @@ pub const ISOLATED_CAP: u16 = 300;
 
 #[allow(clippy::too_many_arguments)]
 pub fn propagate_outages(
-    rules: Res<Rules>,
-    index: Res<Index>,
+    setting: Res<Setting>,
     dependants: Res<Dependants>,
     mut supply: ResMut<Supply>,
     mut state: ResMut<CascadeState>,
@@ -104,13 +103,18 @@ pub fn propagate_outages(
             continue;
         }
         changed = true;
-        state.account(&rules.0.assets[i], rules.0.turn_minutes, before, after);
+        state.account(
+            &setting.rules.assets[i],
+            setting.rules.turn_minutes,
+            before,
+            after,
+        );
         if before >= DOWN && after < DOWN {
             log.push(Event::AssetDown { asset: i as u32 });
         } else if before < DOWN && after >= DOWN {
             log.push(Event::AssetRecovered { asset: i as u32 });
         }
-        if let Ok(mut health) = assets.get_mut(index.assets[i]) {
+        if let Ok(mut health) = assets.get_mut(setting.index.assets[i]) {
             health.availability = after;
         }
     }

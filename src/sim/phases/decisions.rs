@@ -23,18 +23,18 @@ pub fn start_decisions(
     if decisions.is_empty() {
         return;
     }
-    let rules = world.resource::<Rules>().0.clone();
-    let turn = world.resource::<Clock>().turn;
-    let verdicts = check(world, &rules, &decisions);
+    let setting = world.resource::<Setting>().clone();
+    let rules = &setting.rules;
+    let verdicts = check(world, rules, &decisions);
     for (d, verdict) in decisions.into_iter().zip(verdicts) {
-        let event = execute(&rules, d, verdict);
+        let event = execute(rules, d, verdict);
         if let Event::DecisionRefused { decision, reason } = &event {
             world
                 .resource_mut::<TurnLog>()
                 .refused
                 .push((decision.clone(), reason.clone()));
         }
-        apply::apply(world, &rules, turn, compromises, &event);
+        apply::apply(world, &setting, compromises, &event);
         world.resource_mut::<TurnLog>().push(event);
     }
 }

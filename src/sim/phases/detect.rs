@@ -20,11 +20,13 @@ pub fn detect_compromises(
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
 ) {
     let all = super::sorted_compromises(world, compromises);
-    let clock = *world.resource::<Clock>();
-    let rules = world.resource::<Rules>().0.clone();
+    let Setting {
+        rules,
+        index,
+        clock,
+    } = world.resource::<Setting>().clone();
     if !all.is_empty() {
         let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Detect.stream());
-        let index = world.resource::<Index>().clone();
         let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
         let analysts: Vec<(OrgIdx, Nation)> = rules
             .organisations
@@ -133,7 +135,7 @@ fn record_detection(
     if let Some(mut comp) = world.get_mut::<Compromise>(entity) {
         comp.detected = true;
     }
-    let attacker_entity = world.resource::<Index>().attackers[c.attacker as usize];
+    let attacker_entity = world.resource::<Setting>().index.attackers[c.attacker as usize];
     if let Some(mut camp) = world.get_mut::<Campaign>(attacker_entity) {
         camp.first_detected.get_or_insert(turn);
     }

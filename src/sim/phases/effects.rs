@@ -17,11 +17,11 @@ pub fn shift(value: u16, delta: i32) -> u16 {
 }
 
 pub fn asset_entity(world: &World, asset: AssetIdx) -> Entity {
-    world.resource::<Index>().assets[asset as usize]
+    world.resource::<Setting>().index.assets[asset as usize]
 }
 
 pub fn org_entity(world: &World, org: OrgIdx) -> Entity {
-    world.resource::<Index>().orgs[org as usize]
+    world.resource::<Setting>().index.orgs[org as usize]
 }
 
 pub fn set_availability(world: &mut World, asset: AssetIdx, availability: u16) {
@@ -67,7 +67,7 @@ pub fn shift_trust(trust: &mut Trust, to: OrgIdx, delta: i32) {
 /// remember it as cleared, and those of them that knew of it learn that an
 /// intruder was evicted (the event names them).
 pub fn intrusion_ended(world: &mut World, told: &[OrgIdx], asset: AssetIdx, attacker: AttackerIdx) {
-    let turn = world.resource::<Clock>().turn;
+    let turn = world.resource::<Setting>().clock.turn;
     let mut known_by = Vec::new();
     for &org in told {
         let e = org_entity(world, org);
@@ -151,7 +151,7 @@ pub fn apply(world: &mut World, effect: &Effect) {
             points_to,
         } => {
             // A planted artefact misleads about every attacker in play.
-            let rules = world.resource::<Rules>().0.clone();
+            let rules = world.resource::<Setting>().rules.clone();
             let attackers = rules.attackers.len() as AttackerIdx;
             let weight = u32::from(rules.tuning.false_lead_weight);
             let e = org_entity(world, *organisation);

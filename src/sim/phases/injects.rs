@@ -29,7 +29,7 @@ fn apply_overrides(
     if overrides.is_empty() {
         return;
     }
-    let rules = world.resource::<Rules>().0.clone();
+    let rules = world.resource::<Setting>().rules.clone();
     for o in overrides {
         if let Err(problem) = o.validate(&rules) {
             world
@@ -105,7 +105,7 @@ fn apply_overrides(
                 Ok(())
             }
             Change::FireInject { inject } => {
-                let turn = world.resource::<Clock>().turn;
+                let turn = world.resource::<Setting>().clock.turn;
                 if world.resource::<InjectsFired>().0[*inject as usize].is_some() {
                     Err(format!("inject {inject} has already fired"))
                 } else {
@@ -133,11 +133,11 @@ fn apply_overrides(
 }
 
 fn fire_injects(world: &mut World) {
-    let rules = world.resource::<Rules>().0.clone();
-    if rules.injects.is_empty() {
+    let setting = world.resource::<Setting>();
+    if setting.rules.injects.is_empty() {
         return;
     }
-    let turn = world.resource::<Clock>().turn;
+    let (rules, turn) = (setting.rules.clone(), setting.clock.turn);
     // Firing one inject marks only itself fired and holds none, so the
     // injects still waiting are looked up once.
     let waiting: Vec<usize> = {
@@ -192,7 +192,7 @@ fn triggered(world: &World, index: u32, trigger: &Trigger, turn: u32) -> bool {
             .get(*asset as usize)
             .is_some_and(|a| a < availability),
         Trigger::AttackerReachesStage { attacker, stage } => {
-            let e = world.resource::<Index>().attackers[*attacker as usize];
+            let e = world.resource::<Setting>().index.attackers[*attacker as usize];
             world
                 .get::<Campaign>(e)
                 // Stages count from 1 in scenario files.

@@ -105,13 +105,15 @@ pub fn send(
 }
 
 pub fn deliver_messages(world: &mut World) {
-    let clock = *world.resource::<Clock>();
+    let Setting {
+        rules,
+        index: Index { orgs, .. },
+        clock,
+    } = world.resource::<Setting>().clone();
     let due = world.resource_mut::<Agenda>().take_messages(clock.turn);
     if due.is_empty() {
         return;
     }
-    let rules = world.resource::<Rules>().0.clone();
-    let orgs = world.resource::<Index>().orgs.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Intel.stream());
     let mut events = Vec::with_capacity(due.len());
     let mut access = Vec::new();

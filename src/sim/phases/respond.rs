@@ -18,16 +18,16 @@ pub fn complete_actions(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
 ) {
-    let clock = *world.resource::<Clock>();
+    let setting = world.resource::<Setting>().clone();
+    let (rules, clock) = (&setting.rules, setting.clock);
     let finished = world.resource_mut::<Agenda>().take_actions(clock.turn);
     if finished.is_empty() {
         return;
     }
-    let rules = world.resource::<Rules>().0.clone();
     let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Respond.stream());
     for action in finished {
-        let event = outcome(world, &rules, &mut rng, action);
-        apply::apply(world, &rules, clock.turn, compromises, &event);
+        let event = outcome(world, rules, &mut rng, action);
+        apply::apply(world, &setting, compromises, &event);
         world.resource_mut::<TurnLog>().push(event);
     }
 }

@@ -12,16 +12,18 @@ use crate::sim::resources::*;
 
 /// The score phase: metrics, the alliance's expectations, then objectives.
 pub fn score_turn(world: &mut World) {
-    let rules = world.resource::<Rules>().0.clone();
-    let turn = world.resource::<Clock>().turn;
-    measure_impact(world);
-    alliance_expects_consultation(world, &rules, turn);
-    score_objectives(world, &rules, turn);
+    let setting = world.resource::<Setting>().clone();
+    let reached = measure_impact(world, &setting.rules, setting.clock.turn);
+    if let Some(reached) = reached {
+        alliance_expects_consultation(world, &setting.rules, setting.clock.turn, reached);
+    }
+    score_objectives(world, &setting);
 }
 
 /// Impact and outage rate follow the cascade's running sums; the
-/// customer-minutes lost accumulate every turn at the current rate.
-fn measure_impact(world: &mut World) {
+/// customer-minutes lost accumulate every turn at the current rate. Returns
+/// the turn the harm first passed the escalation threshold, if it has.
+fn measure_impact(world: &mut World, rules: &Scenario, turn: u32) -> Option<u32> {
     let cascade = world.resource::<CascadeState>();
     let impact = (cascade.lost_weighted * 1000)
         .checked_div(cascade.total_weighted)
@@ -33,21 +35,16 @@ fn measure_impact(world: &mut World) {
     metrics.assets_down = down;
     metrics.peak_impact = metrics.peak_impact.max(impact);
     metrics.customer_minutes_lost = metrics.customer_minutes_lost.saturating_add(outage_rate);
+    if metrics.peak_impact >= rules.escalation_threshold() {
+        metrics.escalation_reached.get_or_insert(turn);
+    }
+    metrics.escalation_reached
 }
 
-/// Once the harm has passed the threshold, the ally expects consultations:
-/// each turn past the grace without them costs alliance trust.
-fn alliance_expects_consultation(world: &mut World, rules: &Scenario, turn: u32) {
-    let reached = {
-        let mut metrics = world.resource_mut::<Metrics>();
-        if metrics.peak_impact >= rules.escalation_threshold() {
-            metrics.escalation_reached.get_or_insert(turn);
-        }
-        metrics.escalation_reached
-    };
-    let Some(reached) = reached else {
-        return;
-    };
+/// Once the harm has passed the threshold (on turn `reached`), the ally
+/// expects consultations: each turn past the grace without them costs
+/// alliance trust.
+fn alliance_expects_consultation(world: &mut World, rules: &Scenario, turn: u32, reached: u32) {
     let t = &rules.tuning;
     let mut politics = world.resource_mut::<Politics>();
     if politics.article5_turn.is_none() && turn > reached + u32::from(t.escalation_grace) {
@@ -68,8 +65,9 @@ fn alliance_expects_consultation(world: &mut World, rules: &Scenario, turn: u32)
     }
 }
 
-fn score_objectives(world: &mut World, rules: &Scenario, turn: u32) {
-    let last = turn >= rules.turn_limit || attackers_done(world, rules);
+fn score_objectives(world: &mut World, setting: &Setting) {
+    let (rules, turn) = (&*setting.rules, setting.clock.turn);
+    let last = turn >= rules.turn_limit || attackers_done(world, setting);
     // Taken out and put back, so judging can read the rest of the world.
     let mut objectives = std::mem::take(&mut *world.resource_mut::<Objectives>());
     let mut events = Vec::new();
@@ -78,7 +76,7 @@ fn score_objectives(world: &mut World, rules: &Scenario, turn: u32) {
         metrics: world.resource::<Metrics>(),
         politics: world.resource::<Politics>(),
         availability: &world.resource::<AvailabilityMap>().0,
-        attackers: &world.resource::<Index>().attackers,
+        attackers: &setting.index.attackers,
         grace: u32::from(rules.tuning.escalation_grace),
     };
     for (i, objective) in rules.objectives.iter().enumerate() {
@@ -122,25 +120,21 @@ fn score_objectives(world: &mut World, rules: &Scenario, turn: u32) {
     }
 }
 
-fn attackers_done(world: &World, rules: &Scenario) -> bool {
+fn attackers_done(world: &World, setting: &Setting) -> bool {
+    let rules = &setting.rules;
     if !rules.end_when_attackers_done {
         return false;
     }
-    world
-        .resource::<Index>()
-        .attackers
-        .iter()
-        .enumerate()
-        .all(|(i, &e)| {
-            world.get::<Campaign>(e).is_none_or(|c| {
-                let stuck = super::attack::cut_off(&rules.attackers[i], c.infrastructure)
-                    && rules.attackers[i]
-                        .campaign
-                        .get(c.stage as usize)
-                        .is_none_or(|s| s.action.needs_c2());
-                c.finished || stuck
-            })
+    setting.index.attackers.iter().enumerate().all(|(i, &e)| {
+        world.get::<Campaign>(e).is_none_or(|c| {
+            let stuck = super::attack::cut_off(&rules.attackers[i], c.infrastructure)
+                && rules.attackers[i]
+                    .campaign
+                    .get(c.stage as usize)
+                    .is_none_or(|s| s.action.needs_c2());
+            c.finished || stuck
         })
+    })
 }
 
 /// The world as objectives are judged, its resources looked up once.

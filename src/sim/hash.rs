@@ -224,7 +224,7 @@ pub fn state_hash(world: &mut World) -> u64 {
         enc.bool(*report);
     }
     for pairs in [
-        &world.resource::<ResponseAccess>().0,
+        &world.resource::<Access>().response,
         &world.resource::<AssistanceSent>().0,
     ] {
         enc.len(pairs.0.len());

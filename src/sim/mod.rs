@@ -29,7 +29,7 @@ use crate::scenario::model::Scenario;
 
 use decision::{Decision, Refusal};
 use event::Event;
-use resources::{HashThisTurn, LastHash, Objectives, Setting, TurnInput, TurnLog};
+use resources::{HashThisTurn, Objectives, Setting, TurnInput, TurnLog};
 
 /// The nine phases of a turn, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,7 +157,6 @@ impl Sim {
 
     /// Resolves one turn. `hash` asks for the state hash at its end.
     pub fn step(&mut self, input: TurnInput, hash: bool) -> TurnOutcome {
-        let turn = self.turn();
         *self.world.resource_mut::<TurnInput>() = input;
         self.world.resource_mut::<HashThisTurn>().0 = hash;
         self.schedule.run(&mut self.world);
@@ -168,18 +167,22 @@ impl Sim {
             let room = current.events.len();
             std::mem::replace(&mut *current, TurnLog::with_capacity(room))
         };
-        let state_hash = self.world.resource_mut::<LastHash>().0.take();
         let objectives = self.world.resource::<Objectives>();
-        let outcome = TurnOutcome {
+        let (score, ended) = (objectives.score, objectives.ended);
+        // The turn just resolved; the clock moves on to the next.
+        let turn = {
+            let clock = &mut self.world.resource_mut::<Setting>().into_inner().clock;
+            clock.turn += 1;
+            clock.turn - 1
+        };
+        TurnOutcome {
             turn,
             events: log.events,
             refused: log.refused,
-            state_hash,
-            score: objectives.score,
-            ended: objectives.ended,
-        };
-        self.world.resource_mut::<Setting>().clock.turn = turn + 1;
-        outcome
+            state_hash: log.state_hash,
+            score,
+            ended,
+        }
     }
 
     /// Hash of the whole state now (see `hash` for the encoding).

@@ -25,13 +25,11 @@ pub struct SimRead<'w> {
     clock: &'w Clock,
     politics: OnceCell<&'w Politics>,
     agenda: OnceCell<&'w super::agenda::Agenda>,
-    ownership: OnceCell<&'w Ownership>,
     availability: OnceCell<&'w AvailabilityMap>,
     metrics: OnceCell<&'w Metrics>,
     objectives: OnceCell<&'w Objectives>,
-    response_access: OnceCell<&'w ResponseAccess>,
+    access: OnceCell<&'w Access>,
     assistance_sent: OnceCell<&'w AssistanceSent>,
-    actionable: OnceCell<&'w Actionable>,
 }
 
 impl<'w> SimRead<'w> {
@@ -44,13 +42,11 @@ impl<'w> SimRead<'w> {
             clock: &setting.clock,
             politics: OnceCell::new(),
             agenda: OnceCell::new(),
-            ownership: OnceCell::new(),
             availability: OnceCell::new(),
             metrics: OnceCell::new(),
             objectives: OnceCell::new(),
-            response_access: OnceCell::new(),
+            access: OnceCell::new(),
             assistance_sent: OnceCell::new(),
-            actionable: OnceCell::new(),
         }
     }
 
@@ -113,12 +109,13 @@ impl<'w> SimRead<'w> {
         self.cached(&self.objectives)
     }
     pub fn ownership(&self) -> &'w Ownership {
-        self.cached(&self.ownership)
+        &self.cached(&self.access).ownership
     }
     /// The team's assets an incident responder may act on (`None` for an
     /// organisation that is not one).
     pub fn actionable(&self, org: OrgIdx) -> Option<&'w [AssetIdx]> {
-        self.cached(&self.actionable)
+        self.cached(&self.access)
+            .actionable
             .0
             .get(org as usize)
             .and_then(|a| a.as_deref())
@@ -250,8 +247,8 @@ impl CheckState for WorldCheck<'_, '_> {
     }
     fn response_access(&self, responder: OrgIdx, owner: OrgIdx) -> bool {
         self.read
-            .cached(&self.read.response_access)
-            .0
+            .cached(&self.read.access)
+            .response
             .has(responder, owner)
     }
     fn assistance_sent(&self, lender: OrgIdx, borrower: OrgIdx) -> bool {

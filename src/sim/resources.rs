@@ -49,13 +49,15 @@ pub struct TurnInput {
 pub struct TurnLog {
     pub events: Vec<Event>,
     pub refused: Vec<(Decision, Refusal)>,
+    /// The state hash at the end of the turn, when it was asked for.
+    pub state_hash: Option<u64>,
 }
 
 impl TurnLog {
     pub fn with_capacity(events: usize) -> Self {
         TurnLog {
             events: Vec::with_capacity(events),
-            refused: Vec::new(),
+            ..TurnLog::default()
         }
     }
     pub fn push(&mut self, event: Event) {
@@ -137,12 +139,20 @@ impl OrgPairs {
     }
 }
 
-/// Which responders may act on a private operator's systems: (responder,
-/// owner). A government responder is let in by the operator's own report,
-/// so an operator that reports late is helped late. A report to the police
-/// is also the complaint that opens their case (see takedowns).
-#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResponseAccess(pub OrgPairs);
+/// Who may act on which assets, in one resource because a check asks
+/// about all of it: who owns what, who has been let in, and what each
+/// responder may act on as a result.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Access {
+    pub ownership: Ownership,
+    /// Which responders may act on a private operator's systems:
+    /// (responder, owner). A government responder is let in by the
+    /// operator's own report, so an operator that reports late is helped
+    /// late. A report to the police is also the complaint that opens their
+    /// case (see takedowns).
+    pub response: OrgPairs,
+    pub actionable: Actionable,
+}
 
 /// Assistance already sent: (lender, borrower). A lender sends one team to
 /// each organisation that asks, so requests cannot drain it.
@@ -192,9 +202,6 @@ pub struct Counters {
 /// Whether to hash the state at the end of this turn.
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub struct HashThisTurn(pub bool);
-
-#[derive(Resource, Debug, Clone, Copy, Default)]
-pub struct LastHash(pub Option<u64>);
 
 /// Assets whose hunt boost is live for the next detection round.
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
@@ -289,7 +296,7 @@ impl Default for CascadeState {
 }
 
 /// Assets by owning organisation and by team, built once.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Ownership {
     pub by_org: Vec<Vec<u32>>,
     pub by_team: Vec<Vec<u32>>,
@@ -297,10 +304,10 @@ pub struct Ownership {
 
 /// For each incident responder, the assets of its team it may act on (see
 /// `decision::may_act_for`), in asset order; `None` for the others, who act
-/// on their own assets only. It follows from `ResponseAccess` and is
+/// on their own assets only. It follows from `Access::response` and is
 /// brought up to date as access is granted, so policies need not work it
 /// out every turn; being derived, it is not hashed.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Actionable(pub Vec<Option<Vec<u32>>>);
 
 impl Actionable {

@@ -113,7 +113,6 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
             ownership.by_team[team as usize].push(i as u32);
         }
     }
-    world.insert_resource(ownership);
     world.insert_resource(Setting {
         rules: scenario.clone(),
         index: Index {
@@ -142,14 +141,12 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     });
     world.insert_resource(Counters::default());
     world.insert_resource(Hunts::default());
-    world.insert_resource(ResponseAccess::default());
-    let actionable = Actionable::new(
-        scenario,
-        world.resource::<Ownership>(),
-        &OrgPairs::default(),
-    );
-    world.insert_resource(actionable);
+    let response = OrgPairs::default();
+    world.insert_resource(Access {
+        actionable: Actionable::new(scenario, &ownership, &response),
+        ownership,
+        response,
+    });
     world.insert_resource(AssistanceSent::default());
     world.insert_resource(HashThisTurn::default());
-    world.insert_resource(LastHash::default());
 }

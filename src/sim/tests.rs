@@ -56,7 +56,7 @@ fn ambiguous_systems_are_refused_when_the_schedule_builds() {
 #[test]
 fn actionable_assets_follow_the_access_granted() {
     use crate::scenario::load::{LoadOptions, load_builtin};
-    use crate::sim::resources::{Actionable, Ownership, ResponseAccess};
+    use crate::sim::resources::{Access, Actionable};
     let loaded = match load_builtin("tokyo-games", &LoadOptions::default()) {
         Ok(l) => l,
         Err(e) => panic!("{e:?}"),
@@ -72,10 +72,10 @@ fn actionable_assets_follow_the_access_granted() {
             })
             .collect();
         step(&mut sim, decisions);
-        let access = &sim.world.resource::<ResponseAccess>().0;
-        granted = access.0.len();
-        let fresh = Actionable::new(&loaded.scenario, sim.world.resource::<Ownership>(), access);
-        assert_eq!(sim.world.resource::<Actionable>().0, fresh.0);
+        let access = sim.world.resource::<Access>();
+        granted = access.response.0.len();
+        let fresh = Actionable::new(&loaded.scenario, &access.ownership, &access.response);
+        assert_eq!(access.actionable.0, fresh.0);
     }
     assert!(granted > 0, "some operator reported and let a responder in");
 }

@@ -213,23 +213,19 @@ pub fn deliver_messages(world: &mut World) {
             facts: m.facts,
         });
     }
-    let mut newly = Vec::new();
-    {
-        let mut granted = world.resource_mut::<ResponseAccess>();
+    if !access.is_empty() {
+        let mut book = world.resource_mut::<Access>();
+        let Access {
+            ownership,
+            response,
+            actionable,
+        } = &mut *book;
         for (responder, owner) in access {
-            if !granted.0.has(responder, owner) {
-                granted.0.insert(responder, owner);
-                newly.push((responder, owner));
-            }
-        }
-    }
-    if !newly.is_empty() {
-        world.resource_scope(|world, mut actionable: Mut<Actionable>| {
-            let ownership = world.resource::<Ownership>();
-            for (responder, owner) in newly {
+            if !response.has(responder, owner) {
+                response.insert(responder, owner);
                 actionable.grant(&rules, ownership, responder, owner);
             }
-        });
+        }
     }
     if government_aware {
         world

@@ -10,7 +10,7 @@ use crate::sim::resources::*;
 pub fn record_hash(world: &mut World) {
     if world.resource::<HashThisTurn>().0 {
         let h = hash::state_hash(world);
-        world.resource_mut::<LastHash>().0 = Some(h);
+        world.resource_mut::<TurnLog>().state_hash = Some(h);
     }
 }
 

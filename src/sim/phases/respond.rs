@@ -45,8 +45,8 @@ fn outcome(
     // Police seize servers on a case, opened by a victim's complaint.
     if matches!(action.decision.action, Action::Takedown { .. })
         && !world
-            .resource::<ResponseAccess>()
-            .0
+            .resource::<Access>()
+            .response
             .has_first(action.decision.org)
     {
         success = success * u32::from(rules.tuning.takedown_without_complaint) / 1000;

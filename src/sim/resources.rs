@@ -13,11 +13,12 @@ use super::overrides::Override;
 
 /// What a run is set in: the scenario being played (never changes during
 /// a run), the entities by scenario index, and the clock. One resource,
-/// because nearly every phase reads all three and each lookup costs.
+/// because nearly every phase reads all three and each lookup costs; the
+/// fixed parts are shared, so a phase's copy costs two reference counts.
 #[derive(Resource, Clone)]
 pub struct Setting {
     pub rules: Arc<Scenario>,
-    pub index: Index,
+    pub index: Arc<Index>,
     pub clock: Clock,
 }
 
@@ -28,13 +29,13 @@ pub struct Clock {
     pub turn: u32,
 }
 
-/// Entities by scenario index. Fixed after spawning, and shared, so a
-/// system can hold a copy while it changes the world.
+/// Entities by scenario index. Fixed after spawning, and shared through
+/// `Setting`, so a system can hold it while it changes the world.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    pub orgs: Arc<[Entity]>,
-    pub assets: Arc<[Entity]>,
-    pub attackers: Arc<[Entity]>,
+    pub orgs: Box<[Entity]>,
+    pub assets: Box<[Entity]>,
+    pub attackers: Box<[Entity]>,
 }
 
 /// What the teams and the facilitator submitted for this turn.
@@ -245,8 +246,6 @@ pub struct CascadeState {
     pub dirty: bool,
     /// A buffer is running down, so a fall may come without any change.
     pub pending: bool,
-    /// The availability map changed in the last cascade.
-    pub changed: bool,
     /// Σ criticality × (1000 − availability), kept as availability changes.
     pub lost_weighted: u64,
     /// Σ criticality × 1000.
@@ -285,7 +284,6 @@ impl Default for CascadeState {
         CascadeState {
             dirty: true,
             pending: false,
-            changed: true,
             lost_weighted: 0,
             total_weighted: 0,
             outage_rate: 0,

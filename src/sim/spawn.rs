@@ -115,11 +115,11 @@ pub fn populate(world: &mut World, scenario: &Arc<Scenario>, seed: u64) {
     }
     world.insert_resource(Setting {
         rules: scenario.clone(),
-        index: Index {
+        index: Arc::new(Index {
             orgs: orgs.into(),
             assets: assets.into(),
             attackers: attackers.into(),
-        },
+        }),
         clock: Clock { seed, turn: 1 },
     });
     world.insert_resource(TurnInput::default());

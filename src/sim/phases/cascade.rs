@@ -37,7 +37,6 @@ pub fn propagate_outages(
     mut assets: Query<&mut Health>,
 ) {
     if !state.dirty && !state.pending {
-        state.changed = false;
         return;
     }
     let (settled, work, still) = &mut *scratch;
@@ -71,7 +70,6 @@ pub fn propagate_outages(
     // move; a counter that moved may change next turn's result. The same
     // pass over the assets logs what went down or came back.
     let mut pending = false;
-    let mut changed = false;
     let Supply {
         starved, running, ..
     } = &mut *supply;
@@ -102,7 +100,6 @@ pub fn propagate_outages(
         if before == after {
             continue;
         }
-        changed = true;
         state.account(
             &setting.rules.assets[i],
             setting.rules.turn_minutes,
@@ -139,7 +136,6 @@ pub fn propagate_outages(
     std::mem::swap(&mut map.0, settled);
     state.dirty = false;
     state.pending = pending;
-    state.changed = changed;
 }
 
 /// Assets scanned together when looking for the few that are down or

@@ -107,7 +107,7 @@ pub fn send(
 pub fn deliver_messages(world: &mut World) {
     let Setting {
         rules,
-        index: Index { orgs, .. },
+        index,
         clock,
     } = world.resource::<Setting>().clone();
     let due = world.resource_mut::<Agenda>().take_messages(clock.turn);
@@ -137,7 +137,7 @@ pub fn deliver_messages(world: &mut World) {
         } else {
             Vec::new()
         };
-        let e = orgs[m.to as usize];
+        let e = index.orgs[m.to as usize];
         // A private operator told of intrusions on its own systems reports
         // them like its own detections: after its reporting delay.
         let recipient = &rules.organisations[m.to as usize];

@@ -25,7 +25,7 @@ fn main() {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{e:?}");
-            return;
+            std::process::exit(2);
         }
     };
     let teams = vec![Controller::Policy(policy); loaded.scenario.teams.len()];

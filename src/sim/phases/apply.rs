@@ -115,7 +115,7 @@ fn take_effect(
         Action::ResetCredentials { asset } => {
             // Stolen credentials stop working: footholds are lost, and
             // administrative control falls back to a foothold.
-            for (e, c) in super::compromises_on(world, compromises, *asset) {
+            for (_, e, c) in super::compromises_on(world, compromises, *asset) {
                 if c.level >= 2 {
                     if let Some(mut comp) = world.get_mut::<Compromise>(e) {
                         comp.level = 1;
@@ -276,7 +276,7 @@ fn evict(
     asset: AssetIdx,
     which: impl Fn(&Compromise) -> bool,
 ) {
-    for (e, c) in super::compromises_on(world, compromises, asset) {
+    for (_, e, c) in super::compromises_on(world, compromises, asset) {
         if which(&c) {
             world.despawn(e);
             cleaned(world, by, asset, c.attacker);

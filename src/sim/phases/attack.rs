@@ -16,6 +16,8 @@ use super::effects;
 pub fn advance_campaigns(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    mut walk: Local<Walk>,
+    mut held: Local<Vec<(Entity, Compromise)>>,
 ) {
     let Setting {
         rules,
@@ -51,11 +53,13 @@ pub fn advance_campaigns(
         campaign.first_action.get_or_insert(clock.turn);
         campaign.turns_in_stage += 1;
 
-        let held: Vec<(Entity, Compromise)> = all
-            .iter()
-            .filter(|(_, c)| c.attacker == i)
-            .cloned()
-            .collect();
+        // The attacker's holds, in a list kept from one turn to the next.
+        held.clear();
+        held.extend(
+            all.iter()
+                .filter(|(_, _, c)| c.attacker == i)
+                .map(|(_, e, c)| (*e, c.clone())),
+        );
         // Evicted everywhere: go back to the first stage and try again.
         if held.is_empty() && stage.action != StageAction::InitialAccess && campaign.stage > 0 {
             campaign.stage = 0;
@@ -84,17 +88,17 @@ pub fn advance_campaigns(
             stage.action,
             StageAction::InitialAccess | StageAction::Escalate | StageAction::LateralMovement
         );
-        let mut held = held;
         if impact_stage && ctx.c2 > 0 && stage.targets.iter().any(|&t| !holds(&held, t)) {
             let mut gained = Vec::new();
-            lateral_movement(world, &ctx, &held, rng, &campaign, &mut gained);
+            lateral_movement(world, &ctx, &held, rng, &campaign, &mut walk, &mut gained);
             held.extend(gained);
         }
         let done = match stage.action {
             StageAction::InitialAccess => initial_access(world, &ctx, &held, rng),
             StageAction::Escalate => escalate(world, &ctx, &held, rng),
             StageAction::LateralMovement => {
-                lateral_movement(world, &ctx, &held, rng, &campaign, &mut Vec::new())
+                let mut gained = Vec::new();
+                lateral_movement(world, &ctx, &held, rng, &campaign, &mut walk, &mut gained)
             }
             StageAction::Exfiltrate { records_per_turn } => {
                 campaign.acted |= exfiltrate(world, &ctx, &held, records_per_turn);
@@ -295,31 +299,50 @@ fn escalate(world: &mut World, ctx: &Ctx, held: &[(Entity, Compromise)], rng: &m
     any
 }
 
+/// The lateral walk's working sets, kept by the attack system from one
+/// walk to the next so a walk does not allocate.
+#[derive(Default)]
+pub struct Walk {
+    /// Assets held or taken this turn, one bit each: the walk asks for
+    /// every link it passes.
+    taken: AssetBits,
+    targets: AssetBits,
+    /// Footholds the walk may leave from.
+    sources: Vec<u32>,
+}
+
 fn lateral_movement(
     world: &mut World,
     ctx: &Ctx,
     held: &[(Entity, Compromise)],
     rng: &mut SimRng,
     campaign: &Campaign,
+    walk: &mut Walk,
     gained: &mut Vec<(Entity, Compromise)>,
 ) -> bool {
-    // Assets held or taken this turn, one bit each: the walk asks for
-    // every link it passes.
-    let mut taken = AssetBits::new(ctx.rules.assets.len());
+    let Walk {
+        taken,
+        targets,
+        sources,
+    } = walk;
+    taken.clear(ctx.rules.assets.len());
     for (_, c) in held {
         taken.insert(c.asset);
     }
-    let sources: Vec<u32> = held
-        .iter()
-        .map(|(_, c)| c.asset)
-        .filter(|&a| !defences(world, ctx, a).isolated)
-        .collect();
+    sources.clear();
+    sources.extend(
+        held.iter()
+            .map(|(_, c)| c.asset)
+            .filter(|&a| !defences(world, ctx, a).isolated),
+    );
+    let sources = &sources[..];
     // Links to targets from every foothold come first; then the attacker
     // explores other links, starting from a different foothold each turn.
-    let mut targets = AssetBits::new(ctx.rules.assets.len());
+    targets.clear(ctx.rules.assets.len());
     for &t in &ctx.stage.targets {
         targets.insert(t);
     }
+    let targets = &*targets;
     let is_target = |a: &u32| targets.contains(*a);
     let rotate = (campaign.turns_in_stage as usize)
         .checked_rem(sources.len())
@@ -375,11 +398,20 @@ fn lateral_movement(
 }
 
 /// A set of assets as one bit per asset.
+#[derive(Default)]
 struct AssetBits(Vec<u64>);
 
 impl AssetBits {
+    #[cfg(test)]
     fn new(assets: usize) -> Self {
-        AssetBits(vec![0; assets.div_ceil(64)])
+        let mut bits = AssetBits::default();
+        bits.clear(assets);
+        bits
+    }
+    /// Empties the set and sizes it for `assets` assets.
+    fn clear(&mut self, assets: usize) {
+        self.0.clear();
+        self.0.resize(assets.div_ceil(64), 0);
     }
     fn insert(&mut self, asset: u32) {
         if let Some(word) = self.0.get_mut(asset as usize / 64) {
@@ -538,6 +570,11 @@ mod tests {
         // An asset past the last word is neither stored nor reported.
         bits.insert(192);
         assert!(!bits.contains(192));
+        // The walk reuses one set from turn to turn: clearing forgets all.
+        bits.clear(200);
+        assert!((0..200).all(|a| !bits.contains(a)));
+        bits.insert(192);
+        assert!(bits.contains(192));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use super::{effects, intel};
 pub fn detect_compromises(
     world: &mut World,
     compromises: &mut QueryState<(Entity, &StableId, &Compromise)>,
+    mut lists: Local<Watchlists>,
 ) {
     let all = super::sorted_compromises(world, compromises);
     let Setting {
@@ -28,17 +29,19 @@ pub fn detect_compromises(
     if !all.is_empty() {
         let mut rng = SimRng::new(clock.seed, clock.turn, Phase::Detect.stream());
         let alert = u32::from(world.resource::<Politics>().alert_level.max(1) - 1);
-        let analysts: Vec<(OrgIdx, Nation)> = rules
-            .organisations
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.has(Authority::TrafficAnalysis))
-            .map(|(i, o)| (i as OrgIdx, o.nation))
-            .collect();
-        let mut watching = Vec::new();
-        for (entity, c) in &all {
-            watchers(&rules, &analysts, c.asset, &mut watching);
-            for &org in &watching {
+        let Watchlists { analysts, watching } = &mut *lists;
+        analysts.clear();
+        analysts.extend(
+            rules
+                .organisations
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.has(Authority::TrafficAnalysis))
+                .map(|(i, o)| (i as OrgIdx, o.nation)),
+        );
+        for (_, entity, c) in &all {
+            watchers(&rules, analysts, c.asset, watching);
+            for &org in watching.iter() {
                 let bp = detection_bp(world, &rules, &index, alert, org, c);
                 if rng.chance_bp(bp) {
                     record_detection(world, &rules, &mut rng, org, *entity, c, clock.turn);
@@ -53,6 +56,16 @@ pub fn detect_compromises(
             d.hunt_bp = 0;
         }
     }
+}
+
+/// The detection round's lists, kept by the system from one turn to the
+/// next so a round does not allocate.
+#[derive(Default)]
+pub struct Watchlists {
+    /// Organisations with traffic-analysis authority, and their nations.
+    analysts: Vec<(OrgIdx, Nation)>,
+    /// Who can see the compromise being rolled for.
+    watching: Vec<OrgIdx>,
 }
 
 /// Who can see a compromise on this asset: the owner, and any organisation

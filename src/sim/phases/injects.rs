@@ -50,7 +50,7 @@ fn apply_overrides(
             }
             Change::Evict { asset, attacker } => {
                 let mut removed = false;
-                for (e, c) in super::compromises_on(world, compromises, *asset) {
+                for (_, e, c) in super::compromises_on(world, compromises, *asset) {
                     if c.attacker == *attacker {
                         world.despawn(e);
                         removed = true;

@@ -37,13 +37,21 @@ pub(crate) type CompromiseQuery<'a, 'b> = QueryState<(
     &'b super::components::Compromise,
 )>;
 
+/// A compromise with its stable id and entity, as the exclusive systems
+/// list them.
+pub(crate) type Holding = (
+    super::components::StableId,
+    Entity,
+    super::components::Compromise,
+);
+
 /// Compromises of one asset in stable order, with their entities: an
 /// action on one asset need not sort every compromise in the world.
 pub(crate) fn compromises_on(
     world: &mut World,
     state: &mut CompromiseQuery<'_, '_>,
     asset: crate::scenario::model::AssetIdx,
-) -> Vec<(Entity, super::components::Compromise)> {
+) -> Vec<Holding> {
     compromises_where(world, state, |c| c.asset == asset)
 }
 
@@ -51,7 +59,7 @@ pub(crate) fn compromises_on(
 pub(crate) fn sorted_compromises(
     world: &mut World,
     state: &mut CompromiseQuery<'_, '_>,
-) -> Vec<(Entity, super::components::Compromise)> {
+) -> Vec<Holding> {
     compromises_where(world, state, |_| true)
 }
 
@@ -59,7 +67,7 @@ fn compromises_where(
     world: &mut World,
     state: &mut CompromiseQuery<'_, '_>,
     keep: impl Fn(&super::components::Compromise) -> bool,
-) -> Vec<(Entity, super::components::Compromise)> {
+) -> Vec<Holding> {
     let query = state.iter(world);
     let mut found = Vec::with_capacity(query.len());
     found.extend(
@@ -69,7 +77,8 @@ fn compromises_where(
     );
     // Entities come out nearly in id order (spawned in that order, moved
     // only when one is removed); the stable sort uses the runs already in
-    // order. Ids are unique, so any sort gives the same order.
+    // order. Ids are unique, so any sort gives the same order. The ids
+    // stay in the list: dropping them would copy it again.
     found.sort_by_key(|(id, _, _)| *id);
-    found.into_iter().map(|(_, e, c)| (e, c)).collect()
+    found
 }

@@ -402,12 +402,6 @@ fn lateral_movement(
 struct AssetBits(Vec<u64>);
 
 impl AssetBits {
-    #[cfg(test)]
-    fn new(assets: usize) -> Self {
-        let mut bits = AssetBits::default();
-        bits.clear(assets);
-        bits
-    }
     /// Empties the set and sizes it for `assets` assets.
     fn clear(&mut self, assets: usize) {
         self.0.clear();
@@ -561,7 +555,8 @@ mod tests {
 
     #[test]
     fn asset_bits_hold_each_asset_once_across_word_boundaries() {
-        let mut bits = super::AssetBits::new(130);
+        let mut bits = super::AssetBits::default();
+        bits.clear(130);
         for asset in [0, 63, 64, 129] {
             bits.insert(asset);
         }
